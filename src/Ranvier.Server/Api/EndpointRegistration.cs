@@ -1,0 +1,24 @@
+using Ranvier.Server.Api.Client;
+using Ranvier.Server.Api.Federation;
+
+namespace Ranvier.Server.Api;
+
+/// <summary>Maps every endpoint group under its spec prefix.</summary>
+internal static class EndpointRegistration
+{
+    /// <summary>The client API prefixes: v3, and r0 for older clients such as Hydrogen, served by the same handlers.</summary>
+    private static readonly string[] ClientPrefixes = ["/_matrix/client/v3", "/_matrix/client/r0"];
+
+    public static void MapRanvierEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapVersionsEndpoints();
+        app.MapWellKnownEndpoints();
+        app.MapFederationVersionEndpoints();
+
+        foreach (var prefix in ClientPrefixes)
+        {
+            var client = app.MapGroup(prefix);
+            _ = client;
+        }
+    }
+}

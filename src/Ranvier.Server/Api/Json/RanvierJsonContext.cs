@@ -1,0 +1,20 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Ranvier.Server.Api.Client;
+using Ranvier.Server.Api.Federation;
+
+namespace Ranvier.Server.Api.Json;
+
+/// <summary>
+/// Source-generated JSON metadata for every request and response type, so serialisation needs no
+/// reflection. Property names follow the spec's snake_case.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(VersionsResponse))]
+[JsonSerializable(typeof(WellKnownClientResponse))]
+[JsonSerializable(typeof(WellKnownServerResponse))]
+[JsonSerializable(typeof(FederationVersionResponse))]
+[JsonSerializable(typeof(JsonObject))]
+internal sealed partial class RanvierJsonContext : JsonSerializerContext;

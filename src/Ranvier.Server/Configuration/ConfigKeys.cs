@@ -1,0 +1,47 @@
+using System.Reflection;
+
+namespace Ranvier.Server.Configuration;
+
+/// <summary>
+/// The dotted names of every key <see cref="RanvierConfig"/> reads ("listen.port"). Used to refuse unknown
+/// keys (a typo must not silently leave a default in place) and to check the sample documents them all.
+/// The configuration binder's own unknown-key check ignores <see cref="ConfigurationKeyNameAttribute"/>, so
+/// it cannot be used for snake_case keys.
+/// </summary>
+internal static class ConfigKeys
+{
+    public static IReadOnlySet<string> All { get; } = Collect(typeof(RanvierConfig), prefix: null).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The sections (keys that hold other keys), such as "listen".</summary>
+    public static IReadOnlySet<string> Sections { get; } = All
+        .SelectMany(k => Prefixes(k))
+        .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    private static IEnumerable<string> Prefixes(string key)
+    {
+        for (var dot = key.IndexOf('.', StringComparison.Ordinal); dot > 0; dot = key.IndexOf('.', dot + 1))
+        {
+            yield return key[..dot];
+        }
+    }
+
+    private static IEnumerable<string> Collect(Type type, string? prefix)
+    {
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var name = property.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? property.Name;
+            var full = prefix is null ? name : prefix + "." + name;
+            if (property.PropertyType.IsClass && property.PropertyType != typeof(string))
+            {
+                foreach (var nested in Collect(property.PropertyType, full))
+                {
+                    yield return nested;
+                }
+            }
+            else
+            {
+                yield return full;
+            }
+        }
+    }
+}

@@ -1,0 +1,250 @@
+using System.Collections;
+using System.Globalization;
+using System.Net;
+
+namespace Ranvier.Server.Configuration;
+
+/// <summary>
+/// Reads ranvier.yaml (optional), layers the RANVIER_ environment variables over it and validates the
+/// result into <see cref="RanvierOptions"/>. Every problem is reported at once, each naming its key, and
+/// nothing starts on a bad configuration.
+/// </summary>
+public static class ConfigLoader
+{
+    public const string EnvironmentPrefix = "RANVIER_";
+
+    /// <summary>Loads from a file (or the defaults when <paramref name="path"/> is null) and the process environment.</summary>
+    public static RanvierOptions Load(string? path) => Load(path, Environment.GetEnvironmentVariables());
+
+    /// <summary>Loads from a file (or defaults) and the given environment (for tests).</summary>
+    public static RanvierOptions Load(string? path, IDictionary environment)
+    {
+        string yaml = "";
+        if (path is not null)
+        {
+            if (!File.Exists(path))
+            {
+                throw new ConfigException($"The configuration file '{path}' does not exist (write a sample with --generate-config).");
+            }
+
+            yaml = File.ReadAllText(path);
+        }
+
+        return FromYaml(yaml, path is null ? null : Path.GetFullPath(path), environment);
+    }
+
+    /// <summary>Validates configuration given as YAML text, with environment overrides.</summary>
+    public static RanvierOptions FromYaml(string yaml, string? origin, IDictionary environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var builder = new ConfigurationBuilder();
+        builder.Add(new YamlConfigurationSource(yaml, origin ?? "configuration"));
+        builder.AddInMemoryCollection(EnvironmentOverrides(environment));
+        var configuration = builder.Build();
+        var unknown = configuration.AsEnumerable()
+            .Select(pair => pair.Key.Replace(ConfigurationPath.KeyDelimiter, ".", StringComparison.Ordinal))
+            .Where(key => !ConfigKeys.All.Contains(key) && !ConfigKeys.Sections.Contains(key))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ConfigException($"{origin ?? "configuration"}: unknown key(s) {string.Join(", ", unknown)} (see --generate-config for every key).");
+        }
+
+        var raw = new RanvierConfig();
+        try
+        {
+            configuration.Bind(raw);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ConfigException($"{origin ?? "configuration"}: {Describe(e)}", e);
+        }
+
+        return Validate(raw, origin);
+    }
+
+    // RANVIER_DATABASE__ENGINE=postgres overrides database.engine, as "__" stands for a level of nesting.
+    private static Dictionary<string, string?> EnvironmentOverrides(IDictionary environment)
+    {
+        var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in environment)
+        {
+            if (entry.Key is string name && name.StartsWith(EnvironmentPrefix, StringComparison.Ordinal))
+            {
+                var key = name[EnvironmentPrefix.Length..].Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal);
+                overrides[key.ToLowerInvariant()] = entry.Value as string;
+            }
+        }
+
+        return overrides;
+    }
+
+    // The binder's messages name the key in its own words ("configuration value at 'listen:port'"); make
+    // them read as the file's dotted keys.
+    private static string Describe(InvalidOperationException e)
+    {
+        var message = e.InnerException is FormatException or InvalidOperationException && e.InnerException.Message.Length > 0
+            ? e.Message + " " + e.InnerException.Message
+            : e.Message;
+        return message.Replace(':', '.');
+    }
+
+    private static RanvierOptions Validate(RanvierConfig c, string? origin)
+    {
+        var errors = new List<string>();
+
+        if (!IsValidServerName(c.ServerName))
+        {
+            errors.Add($"server_name: '{c.ServerName}' is not a valid server name (a DNS name or IP address, optionally with :port).");
+        }
+
+        if (!IPAddress.TryParse(c.Listen.Address, out var address))
+        {
+            errors.Add($"listen.address: '{c.Listen.Address}' is not an IP address.");
+        }
+
+        if (c.Listen.Port is < 0 or > 65535)
+        {
+            errors.Add($"listen.port: {c.Listen.Port} is not a port number (0–65535; 0 picks a free port).");
+        }
+
+        var engine = ParseEnum<DatabaseEngine>(c.Database.Engine, "database.engine", errors);
+        var synchronous = ParseEnum<SqliteSynchronous>(c.Database.SqliteSynchronous, "database.sqlite_synchronous", errors);
+        if (engine == DatabaseEngine.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(c.Database.PostgresConnectionString))
+            {
+                errors.Add("database.postgres_connection_string: required when database.engine is postgres.");
+            }
+            else
+            {
+                errors.Add("database.engine: postgres is not supported yet by this version of Ranvier; use sqlite.");
+            }
+        }
+
+        if (c.KeyValidityHours is < 1 or > 24 * 7)
+        {
+            errors.Add($"key_validity_hours: {c.KeyValidityHours} is out of range (1–168; the spec caps it at 7 days).");
+        }
+
+        Uri? baseUrl = null;
+        if (c.PublicBaseUrl is not null && !TryHttpUrl(c.PublicBaseUrl, out baseUrl))
+        {
+            errors.Add($"public_baseurl: '{c.PublicBaseUrl}' is not an absolute http(s) URL.");
+        }
+
+        Uri? clientBaseUrl = null;
+        if (c.WellKnown.ClientBaseUrl is not null && !TryHttpUrl(c.WellKnown.ClientBaseUrl, out clientBaseUrl))
+        {
+            errors.Add($"well_known.client_base_url: '{c.WellKnown.ClientBaseUrl}' is not an absolute http(s) URL.");
+        }
+
+        if (c.WellKnown.ServerDelegation is { } delegation && !IsValidServerName(delegation))
+        {
+            errors.Add($"well_known.server_delegation: '{delegation}' is not a host name with an optional port.");
+        }
+
+        if (c.Limits.MaxRequestBodyBytes < 1024)
+        {
+            errors.Add("limits.max_request_body_bytes: must be at least 1024.");
+        }
+
+        if (c.Limits.MaxJsonBodyBytes < 1024 || c.Limits.MaxJsonBodyBytes > c.Limits.MaxRequestBodyBytes)
+        {
+            errors.Add("limits.max_json_body_bytes: must be at least 1024 and at most limits.max_request_body_bytes.");
+        }
+
+        var level = ParseLogLevel(c.Logging.Level, errors);
+        var format = ParseEnum<LogFormat>(c.Logging.Format, "logging.format", errors);
+
+        if (string.IsNullOrWhiteSpace(c.DataDirectory))
+        {
+            errors.Add("data_directory: must not be empty.");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ConfigException(
+                $"{origin ?? "The configuration"} is not valid:" + string.Concat(errors.Select(e => Environment.NewLine + "  - " + e)));
+        }
+
+        var dataDirectory = Path.GetFullPath(c.DataDirectory);
+        return new RanvierOptions
+        {
+            ServerName = c.ServerName,
+            PublicBaseUrl = baseUrl ?? new Uri($"http://{c.ServerName}/"),
+            DataDirectory = dataDirectory,
+            ListenAddress = address!,
+            ListenPort = c.Listen.Port,
+            DatabaseEngine = engine,
+            SqlitePath = Path.GetFullPath(c.Database.SqlitePath ?? Path.Combine(dataDirectory, "ranvier.db")),
+            SqliteSynchronous = synchronous,
+            PostgresConnectionString = c.Database.PostgresConnectionString,
+            SigningKeyPath = Path.GetFullPath(c.SigningKeyPath ?? Path.Combine(dataDirectory, "signing.key")),
+            KeyValidity = TimeSpan.FromHours(c.KeyValidityHours),
+            WellKnownClientBaseUrl = clientBaseUrl,
+            WellKnownServerDelegation = c.WellKnown.ServerDelegation,
+            MaxRequestBodyBytes = c.Limits.MaxRequestBodyBytes,
+            MaxJsonBodyBytes = c.Limits.MaxJsonBodyBytes,
+            LogLevel = level,
+            LogFormat = format,
+            ConfigPath = origin,
+        };
+    }
+
+    private static bool TryHttpUrl(string text, out Uri? url)
+    {
+        if (Uri.TryCreate(text, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https")
+        {
+            url = text.EndsWith('/') ? parsed : new Uri(text + "/");
+            return true;
+        }
+
+        url = null;
+        return false;
+    }
+
+    // Server names per the spec's grammar: host (DNS name, IPv4 or [IPv6]) with an optional port.
+    // TODO(protocol merge): use Ranvier.Protocol.Identifiers.ServerName once it lands.
+    private static bool IsValidServerName(string name)
+    {
+        var host = name;
+        var colon = name.LastIndexOf(':');
+        if (colon > 0 && name.IndexOf(']', StringComparison.Ordinal) < colon)
+        {
+            host = name[..colon];
+            if (!int.TryParse(name.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+            {
+                return false;
+            }
+        }
+
+        return Uri.CheckHostName(host.Trim('[', ']')) is UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6;
+    }
+
+    private static T ParseEnum<T>(string value, string key, List<string> errors)
+        where T : struct, Enum
+    {
+        if (Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+        {
+            return parsed;
+        }
+
+        var allowed = string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()));
+        errors.Add($"{key}: '{value}' is not one of {allowed}.");
+        return default;
+    }
+
+    private static LogLevel ParseLogLevel(string value, List<string> errors)
+    {
+        if (Enum.TryParse<LogLevel>(value, ignoreCase: true, out var level) && Enum.IsDefined(level)
+            && !int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+        {
+            return level;
+        }
+
+        errors.Add($"logging.level: '{value}' is not one of trace, debug, information, warning, error, critical, none.");
+        return LogLevel.Information;
+    }
+}

@@ -1,0 +1,91 @@
+
+namespace Ranvier.Server.Configuration;
+
+// The raw, bindable shape of ranvier.yaml. Keys are snake_case as in the file; RanvierOptions is the
+// validated, immutable form the rest of the server sees. Every key here must be documented in
+// ranvier.sample.yaml (a test checks it).
+
+/// <summary>ranvier.yaml as written by an administrator, before validation.</summary>
+internal sealed class RanvierConfig
+{
+    [ConfigurationKeyName("server_name")]
+    public string ServerName { get; set; } = "localhost:8008";
+
+    [ConfigurationKeyName("public_baseurl")]
+    public string? PublicBaseUrl { get; set; }
+
+    [ConfigurationKeyName("data_directory")]
+    public string DataDirectory { get; set; } = "./data";
+
+    [ConfigurationKeyName("listen")]
+    public ListenConfig Listen { get; set; } = new();
+
+    [ConfigurationKeyName("database")]
+    public DatabaseConfig Database { get; set; } = new();
+
+    [ConfigurationKeyName("signing_key_path")]
+    public string? SigningKeyPath { get; set; }
+
+    [ConfigurationKeyName("key_validity_hours")]
+    public int KeyValidityHours { get; set; } = 24;
+
+    [ConfigurationKeyName("well_known")]
+    public WellKnownConfig WellKnown { get; set; } = new();
+
+    [ConfigurationKeyName("limits")]
+    public LimitsConfig Limits { get; set; } = new();
+
+    [ConfigurationKeyName("logging")]
+    public LoggingConfig Logging { get; set; } = new();
+}
+
+internal sealed class ListenConfig
+{
+    [ConfigurationKeyName("address")]
+    public string Address { get; set; } = "127.0.0.1";
+
+    [ConfigurationKeyName("port")]
+    public int Port { get; set; } = 8008;
+}
+
+internal sealed class DatabaseConfig
+{
+    [ConfigurationKeyName("engine")]
+    public string Engine { get; set; } = "sqlite";
+
+    [ConfigurationKeyName("sqlite_path")]
+    public string? SqlitePath { get; set; }
+
+    [ConfigurationKeyName("sqlite_synchronous")]
+    public string SqliteSynchronous { get; set; } = "normal";
+
+    [ConfigurationKeyName("postgres_connection_string")]
+    public string? PostgresConnectionString { get; set; }
+}
+
+internal sealed class WellKnownConfig
+{
+    [ConfigurationKeyName("client_base_url")]
+    public string? ClientBaseUrl { get; set; }
+
+    [ConfigurationKeyName("server_delegation")]
+    public string? ServerDelegation { get; set; }
+}
+
+internal sealed class LimitsConfig
+{
+    [ConfigurationKeyName("max_request_body_bytes")]
+    public long MaxRequestBodyBytes { get; set; } = 50L * 1024 * 1024;
+
+    [ConfigurationKeyName("max_json_body_bytes")]
+    public int MaxJsonBodyBytes { get; set; } = 1024 * 1024;
+}
+
+internal sealed class LoggingConfig
+{
+    [ConfigurationKeyName("level")]
+    public string Level { get; set; } = "information";
+
+    [ConfigurationKeyName("format")]
+    public string Format { get; set; } = "text";
+}

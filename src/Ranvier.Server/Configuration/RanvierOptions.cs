@@ -1,0 +1,73 @@
+using System.Net;
+
+namespace Ranvier.Server.Configuration;
+
+/// <summary>The database engines Ranvier can run on.</summary>
+public enum DatabaseEngine
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>How hard SQLite works to keep the last commits on power loss (a process crash loses nothing in either mode).</summary>
+public enum SqliteSynchronous
+{
+    Normal,
+    Full,
+}
+
+/// <summary>The console log's shape.</summary>
+public enum LogFormat
+{
+    Text,
+    Json,
+}
+
+/// <summary>
+/// The validated, immutable configuration. Built only by <see cref="ConfigLoader"/>, so every instance the
+/// server sees has passed validation; paths are absolute.
+/// </summary>
+public sealed record RanvierOptions
+{
+    /// <summary>The server name: the part after the colon in this server's user IDs.</summary>
+    public required string ServerName { get; init; }
+
+    /// <summary>The URL clients use to reach this server (ends with '/').</summary>
+    public required Uri PublicBaseUrl { get; init; }
+
+    public required string DataDirectory { get; init; }
+
+    public required IPAddress ListenAddress { get; init; }
+
+    public required int ListenPort { get; init; }
+
+    public required DatabaseEngine DatabaseEngine { get; init; }
+
+    public required string SqlitePath { get; init; }
+
+    public required SqliteSynchronous SqliteSynchronous { get; init; }
+
+    public string? PostgresConnectionString { get; init; }
+
+    public required string SigningKeyPath { get; init; }
+
+    /// <summary>How long other servers may cache our verify keys (the key server's <c>valid_until_ts</c>).</summary>
+    public required TimeSpan KeyValidity { get; init; }
+
+    /// <summary>The <c>m.homeserver.base_url</c> of /.well-known/matrix/client; none means that endpoint answers 404.</summary>
+    public Uri? WellKnownClientBaseUrl { get; init; }
+
+    /// <summary>The <c>m.server</c> of /.well-known/matrix/server; none means that endpoint answers 404.</summary>
+    public string? WellKnownServerDelegation { get; init; }
+
+    public required long MaxRequestBodyBytes { get; init; }
+
+    public required int MaxJsonBodyBytes { get; init; }
+
+    public required LogLevel LogLevel { get; init; }
+
+    public required LogFormat LogFormat { get; init; }
+
+    /// <summary>Where the configuration came from: a file path, or null for the built-in defaults.</summary>
+    public string? ConfigPath { get; init; }
+}

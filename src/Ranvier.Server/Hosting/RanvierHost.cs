@@ -1,0 +1,102 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Ranvier.Server.Api;
+using Ranvier.Server.Api.Json;
+using Ranvier.Server.Configuration;
+using Ranvier.Server.Http;
+
+namespace Ranvier.Server.Hosting;
+
+/// <summary>
+/// Builds the web application from validated options: Kestrel, logging, services, middleware and endpoints.
+/// Program uses it for the real process; tests use it with a test server.
+/// </summary>
+public static partial class RanvierHost
+{
+    /// <summary>Creates the builder with every service registered; the caller may adjust it (tests swap the server).</summary>
+    public static WebApplicationBuilder CreateBuilder(RanvierOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+        });
+
+        ConfigureLogging(builder.Logging, options);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            kestrel.Listen(options.ListenAddress, options.ListenPort);
+        });
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            // The naming policy is applied at run time from these options, so it is set here as well as on the context.
+            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, RanvierJsonContext.Default);
+        });
+        builder.Services.AddRanvierServices();
+        return builder;
+    }
+
+    /// <summary>Adds the middleware pipeline and maps every endpoint group.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var app = builder.Build();
+        app.UseMiddleware<MatrixCors>();
+        app.UseMiddleware<MatrixErrorMiddleware>();
+        app.UseRouting();
+        app.MapRanvierEndpoints();
+        return app;
+    }
+
+    /// <summary>Says, once the listener is up, where everything is.</summary>
+    public static void LogStartup(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var options = app.Services.GetRequiredService<RanvierOptions>();
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ranvier");
+        LogStarted(
+            logger,
+            options.ServerName,
+            addresses is null ? "(none)" : string.Join(", ", addresses),
+            options.ConfigPath ?? "none (built-in defaults)",
+            options.DataDirectory,
+            options.SqlitePath,
+            options.SigningKeyPath);
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, RanvierOptions options)
+    {
+        logging.ClearProviders();
+        logging.SetMinimumLevel(options.LogLevel);
+        // ASP.NET Core's own request logs are noise at Information; keep its warnings.
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        if (options.LogFormat == LogFormat.Json)
+        {
+            logging.AddJsonConsole(json => json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ");
+        }
+        else
+        {
+            logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+                console.UseUtcTimestamp = true;
+            });
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+        Message = "Ranvier is serving {ServerName} on {Addresses}; config: {ConfigPath}; data: {DataDirectory}; database: {DatabasePath}; signing key: {SigningKeyPath}")]
+    private static partial void LogStarted(ILogger logger, string serverName, string addresses, string configPath,
+        string dataDirectory, string databasePath, string signingKeyPath);
+}

@@ -1,0 +1,7 @@
+namespace Ranvier.Server.Hosting;
+
+/// <summary>Registers the server's services in one place.</summary>
+internal static class ServiceRegistration
+{
+    public static IServiceCollection AddRanvierServices(this IServiceCollection services) => services;
+}

@@ -1,0 +1,53 @@
+using System.Collections;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Ranvier.Server.Configuration;
+using Ranvier.Server.Hosting;
+
+namespace Ranvier.Server.Tests.Infrastructure;
+
+/// <summary>
+/// An in-process Ranvier on ASP.NET Core's test server, with its own temporary data directory.
+/// The <c>configure</c> callback may adjust the app before it starts (e.g. map a test-only endpoint).
+/// </summary>
+public sealed class TestHost : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private TestHost(WebApplication app, TempDirectory directory, RanvierOptions options)
+    {
+        this.app = app;
+        Directory = directory;
+        Options = options;
+        Client = app.GetTestClient();
+    }
+
+    public HttpClient Client { get; }
+
+    public RanvierOptions Options { get; }
+
+    public TempDirectory Directory { get; }
+
+    public IServiceProvider Services => app.Services;
+
+    public static async Task<TestHost> StartAsync(string yaml = "", Action<WebApplication>? configure = null)
+    {
+        var directory = new TempDirectory();
+        var environment = new Hashtable { ["RANVIER_DATA_DIRECTORY"] = directory.Path };
+        var options = ConfigLoader.FromYaml(yaml, null, environment);
+        var builder = RanvierHost.CreateBuilder(options);
+        builder.WebHost.UseTestServer();
+        var app = RanvierHost.Build(builder);
+        configure?.Invoke(app);
+        await app.StartAsync();
+        return new TestHost(app, directory, options);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+        Directory.Dispose();
+    }
+}
