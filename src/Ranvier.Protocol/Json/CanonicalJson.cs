@@ -22,6 +22,21 @@ public static class CanonicalJson
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>Serialises <paramref name="obj"/> without the top-level keys in <paramref name="omit"/> (it is not modified).</summary>
+    public static byte[] SerializeWithout(JsonObject obj, ReadOnlySpan<string> omit, bool enforceIntegerRange = true)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        SerializeWithout(buffer, obj, omit, enforceIntegerRange);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>As <see cref="SerializeWithout(JsonObject, ReadOnlySpan{string}, bool)"/>, into a caller-owned buffer.</summary>
+    public static void SerializeWithout(IBufferWriter<byte> output, JsonObject obj, ReadOnlySpan<string> omit, bool enforceIntegerRange = true)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        new CanonicalJsonWriter(output, enforceIntegerRange).WriteObject(obj, 1, omit);
+    }
+
     public static byte[] Serialize(JsonElement element, bool enforceIntegerRange = true)
     {
         var buffer = new ArrayBufferWriter<byte>(256);

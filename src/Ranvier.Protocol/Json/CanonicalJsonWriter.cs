@@ -43,7 +43,7 @@ internal readonly struct CanonicalJsonWriter
                 _output.Write("null"u8);
                 break;
             case JsonObject obj:
-                WriteObject(obj, depth + 1);
+                WriteObject(obj, depth + 1, default);
                 break;
             case JsonArray array:
                 CheckDepth(depth + 1);
@@ -118,16 +118,24 @@ internal readonly struct CanonicalJsonWriter
         }
     }
 
-    private void WriteObject(JsonObject obj, int depth)
+    /// <summary>
+    /// Writes an object leaving out some top-level keys (signatures, unsigned, hashes), so signing and
+    /// hashing need neither a copy of the event nor a mutation of a possibly shared one.
+    /// </summary>
+    public void WriteObject(JsonObject obj, int depth, ReadOnlySpan<string> omit)
     {
         CheckDepth(depth);
         var members = new KeyValuePair<string, JsonNode?>[obj.Count];
         var n = 0;
         foreach (var member in obj)
         {
-            members[n++] = member;
+            if (!omit.Contains(member.Key))
+            {
+                members[n++] = member;
+            }
         }
 
+        members = n == members.Length ? members : members[..n];
         Array.Sort(members, static (a, b) => CodePointComparer.Instance.Compare(a.Key, b.Key));
         _output.Write("{"u8);
         for (var i = 0; i < members.Length; i++)
