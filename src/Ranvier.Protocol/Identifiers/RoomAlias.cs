@@ -1,0 +1,58 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Ranvier.Protocol.Identifiers;
+
+/// <summary>A room alias, <c>#localpart:server</c> (spec: appendices, "Room Aliases").</summary>
+public readonly record struct RoomAlias : IParsable<RoomAlias>
+{
+    private RoomAlias(string value, string localpart, ServerName server)
+    {
+        Value = value;
+        Localpart = localpart;
+        Server = server;
+    }
+
+    public string Value { get; }
+
+    public string Localpart { get; }
+
+    /// <summary>The server that created the alias and answers queries for it.</summary>
+    public ServerName Server { get; }
+
+    public static bool TryParse([NotNullWhen(true)] string? value, out RoomAlias result) => TryParse(value, out result, out _);
+
+    public static bool TryParse([NotNullWhen(true)] string? value, out RoomAlias result, [NotNullWhen(false)] out string? error)
+    {
+        result = default;
+        if (!IdentifierGrammar.TrySplit(value, '#', out var localpart, out var server, out error))
+        {
+            error = "room alias " + error;
+            return false;
+        }
+
+        if (!IdentifierGrammar.IsHistoricalLocalpart(localpart))
+        {
+            error = "room alias localpart may not contain NUL or unpaired surrogates";
+            return false;
+        }
+
+        if (!IdentifierGrammar.FitsLengthLimit(value))
+        {
+            error = "room alias is longer than 255 bytes";
+            return false;
+        }
+
+        result = new RoomAlias(value, localpart, server);
+        return true;
+    }
+
+    public static RoomAlias Parse(string value) =>
+        TryParse(value, out var result, out var error) ? result : throw new FormatException($"Invalid room alias '{value}': {error}.");
+
+    static RoomAlias IParsable<RoomAlias>.Parse(string s, IFormatProvider? provider) => Parse(s);
+
+    static bool IParsable<RoomAlias>.TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out RoomAlias result) =>
+        TryParse(s, out result);
+
+    public override string ToString() => Value ?? string.Empty;
+}
