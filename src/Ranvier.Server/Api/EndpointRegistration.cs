@@ -1,5 +1,6 @@
 using Ranvier.Server.Api.Client;
 using Ranvier.Server.Api.Federation;
+using Ranvier.Server.Api.Keys;
 
 namespace Ranvier.Server.Api;
 
@@ -14,6 +15,7 @@ internal static class EndpointRegistration
         app.MapVersionsEndpoints();
         app.MapWellKnownEndpoints();
         app.MapFederationVersionEndpoints();
+        app.MapServerKeyEndpoints();
 
         foreach (var prefix in ClientPrefixes)
         {

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Net;
+using Ranvier.Protocol.Identifiers;
 
 namespace Ranvier.Server.Configuration;
 
@@ -206,22 +207,8 @@ public static class ConfigLoader
     }
 
     // Server names per the spec's grammar: host (DNS name, IPv4 or [IPv6]) with an optional port.
-    // TODO(protocol merge): use Ranvier.Protocol.Identifiers.ServerName once it lands.
-    private static bool IsValidServerName(string name)
-    {
-        var host = name;
-        var colon = name.LastIndexOf(':');
-        if (colon > 0 && name.IndexOf(']', StringComparison.Ordinal) < colon)
-        {
-            host = name[..colon];
-            if (!int.TryParse(name.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
-            {
-                return false;
-            }
-        }
-
-        return Uri.CheckHostName(host.Trim('[', ']')) is UriHostNameType.Dns or UriHostNameType.IPv4 or UriHostNameType.IPv6;
-    }
+    // Server names per the spec's grammar: host (DNS name, IPv4 or [IPv6]) with an optional port.
+    private static bool IsValidServerName(string name) => ServerName.TryParse(name, out _);
 
     private static T ParseEnum<T>(string value, string key, List<string> errors)
         where T : struct, Enum

@@ -4,6 +4,7 @@ using Ranvier.Server.Api;
 using Ranvier.Server.Api.Json;
 using Ranvier.Server.Configuration;
 using Ranvier.Server.Http;
+using Ranvier.Server.Services.Keys;
 
 namespace Ranvier.Server.Hosting;
 
@@ -41,6 +42,13 @@ public static partial class RanvierHost
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, RanvierJsonContext.Default);
         });
         builder.Services.AddRanvierServices();
+
+        // Fail fast on an unusable signing key, before anything listens.
+        using (var loggerFactory = LoggerFactory.Create(logging => ConfigureLogging(logging, options)))
+        {
+            builder.Services.AddSingleton(ServerKeyring.LoadOrCreate(options.SigningKeyPath, loggerFactory.CreateLogger("Ranvier.Keys")));
+        }
+
         return builder;
     }
 

@@ -33,7 +33,10 @@ public sealed class TestHost : IAsyncDisposable
     public static async Task<TestHost> StartAsync(string yaml = "", Action<WebApplication>? configure = null)
     {
         var directory = new TempDirectory();
-        var environment = new Hashtable { ["RANVIER_DATA_DIRECTORY"] = directory.Path };
+        // The test's own data directory, unless the YAML names one (tests of restarts reuse a directory).
+        var environment = yaml.Contains("data_directory:", StringComparison.Ordinal)
+            ? new Hashtable()
+            : new Hashtable { ["RANVIER_DATA_DIRECTORY"] = directory.Path };
         var options = ConfigLoader.FromYaml(yaml, null, environment);
         var builder = RanvierHost.CreateBuilder(options);
         builder.WebHost.UseTestServer();
