@@ -11,6 +11,10 @@ namespace Ranvier.Storage.Rooms;
 /// <paramref name="RoomVersion"/> is recorded when this is the first event stored for the room.
 /// A <paramref name="Backfilled"/> event gets a topological position but no stream position, so it never
 /// shows up in /sync as new, and it does not move forward extremities or current state.
+/// <paramref name="CurrentStateAfter"/> is for an accepted event that does not extend every fork of the room: the
+/// room's current state is then the resolution of all forward extremities, not the state after this event. When
+/// null, the room's current state becomes the state after this event. A <see cref="StateInput.Delta"/> may use
+/// this event itself as its base.
 /// </summary>
 public sealed record EventToPersist(
     Pdu Event,
@@ -18,7 +22,8 @@ public sealed record EventToPersist(
     RoomVersion RoomVersion,
     EventStatus Status,
     StateInput? StateBefore,
-    bool Backfilled = false);
+    bool Backfilled = false,
+    StateInput? CurrentStateAfter = null);
 
 /// <summary>The internal ID given to a persisted event and its stream position (null: not syncable).</summary>
 public sealed record PersistedEvent(long EventNid, long? StreamPosition);

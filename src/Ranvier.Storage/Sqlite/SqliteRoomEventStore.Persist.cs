@@ -37,7 +37,7 @@ internal sealed partial class SqliteRoomEventStore
             ? s.Command("UPDATE stream_counter SET pos = pos + 1 WHERE id = 1 RETURNING pos").ScalarInt64()
             : null;
 
-        long? stateBefore = hasState ? StoreStateBefore(s, roomNid, request.StateBefore!) : null;
+        long? stateBefore = hasState ? StoreState(s, roomNid, request.StateBefore!) : null;
         var eventNid = InsertEvent(s, request, roomNid, streamPos, stateBefore);
 
         var prevNids = InsertEdges(s, eventNid, PrevEdge, pdu.PrevEvents);
@@ -57,7 +57,14 @@ internal sealed partial class SqliteRoomEventStore
         if (syncable)
         {
             UpdateForwardExtremities(s, roomNid, eventNid, prevNids, hasAcceptedChild);
-            UpdateCurrentState(s, roomNid, stateBefore!.Value, stateAfter!.Value, ownEntry);
+            if (request.CurrentStateAfter is { } resolved)
+            {
+                UpdateCurrentState(s, roomNid, StoreState(s, roomNid, resolved), ownEntry: null);
+            }
+            else
+            {
+                UpdateCurrentState(s, roomNid, stateAfter!.Value, ownEntry, stateBefore);
+            }
         }
 
         return new PersistedEvent(eventNid, streamPos);
@@ -149,7 +156,8 @@ internal sealed partial class SqliteRoomEventStore
             s.Command("SELECT status FROM events WHERE event_nid = @n").With("@n", child).ScalarInt64() == (long)EventStatus.Accepted);
     }
 
-    private long StoreStateBefore(SqliteSession s, long roomNid, StateInput input)
+    /// <summary>Stores a state given as input and returns its group (a delta with no changes reuses the base's group).</summary>
+    private long StoreState(SqliteSession s, long roomNid, StateInput input)
     {
         switch (input)
         {
@@ -201,30 +209,30 @@ internal sealed partial class SqliteRoomEventStore
     }
 
     /// <summary>
-    /// Makes current_state equal to the state after the new event. The caller resolved any fork into the state
-    /// before it, so that is the room's new current state. Usually the room's current group is the event's state
-    /// before, and only the event's own entry changes; otherwise the two states are diffed.
+    /// Makes current_state equal to the <paramref name="target"/> group: the state after the new event, or the
+    /// resolved state the caller gave. Usually the room's current group is the event's state before, and only the
+    /// event's own entry (if any) changes; otherwise the stored current state and the target are diffed.
     /// </summary>
-    private static void UpdateCurrentState(SqliteSession s, long roomNid, long stateBefore, long stateAfter, (long Key, long EventNid)? ownEntry)
+    private static void UpdateCurrentState(SqliteSession s, long roomNid, long target, (long Key, long EventNid)? ownEntry, long? stateBefore = null)
     {
         var current = s.Command("SELECT current_state_group FROM rooms WHERE room_nid = @r").With("@r", roomNid).ScalarInt64OrNull();
-        if (current == stateAfter)
+        if (current == target)
         {
             return;
         }
 
         var changes = new Dictionary<long, long?>();
-        if (current == stateBefore)
+        if (stateBefore is not null && current == stateBefore)
         {
             // The fast path: the room was at this event's state before, so only the event's own entry changes.
-            if (ownEntry is var (ownKey, ownEvent))
+            if (ownEntry is { } own)
             {
-                changes[ownKey] = ownEvent;
+                changes[own.Key] = own.EventNid;
             }
         }
         else
         {
-            var target = SqliteStateGroups.LoadNids(s, stateAfter);
+            var targetState = SqliteStateGroups.LoadNids(s, target);
             var existing = new Dictionary<long, long>();
             using (var r = s.Command("SELECT state_key_nid, event_nid FROM current_state WHERE room_nid = @r").With("@r", roomNid).ExecuteReader())
             {
@@ -234,12 +242,12 @@ internal sealed partial class SqliteRoomEventStore
                 }
             }
 
-            foreach (var key in existing.Keys.Where(k => !target.ContainsKey(k)))
+            foreach (var key in existing.Keys.Where(k => !targetState.ContainsKey(k)))
             {
                 changes[key] = null;
             }
 
-            foreach (var (key, eventNid) in target.Where(kv => !existing.TryGetValue(kv.Key, out var e) || e != kv.Value))
+            foreach (var (key, eventNid) in targetState.Where(kv => !existing.TryGetValue(kv.Key, out var e) || e != kv.Value))
             {
                 changes[key] = eventNid;
             }
@@ -258,6 +266,6 @@ internal sealed partial class SqliteRoomEventStore
             }
         }
 
-        s.Command("UPDATE rooms SET current_state_group = @g WHERE room_nid = @r").With("@g", stateAfter).With("@r", roomNid).ExecuteNonQuery();
+        s.Command("UPDATE rooms SET current_state_group = @g WHERE room_nid = @r").With("@g", target).With("@r", roomNid).ExecuteNonQuery();
     }
 }
