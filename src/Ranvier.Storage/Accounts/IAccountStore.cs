@@ -1,0 +1,52 @@
+namespace Ranvier.Storage.Accounts;
+
+/// <summary>Whether an account is a full user or a guest (spec: client-server API, "Guest access").</summary>
+public enum AccountKind
+{
+    User = 0,
+    Guest = 1,
+}
+
+/// <summary>A local account. <paramref name="PasswordHash"/> is an opaque hash string (null: no password login).</summary>
+public sealed record UserRecord(string UserId, string? PasswordHash, AccountKind Kind, long CreatedTs, bool Deactivated = false);
+
+/// <summary>A device of a local user (spec: client-server API, "Device management").</summary>
+public sealed record DeviceRecord(string UserId, string DeviceId, string? DisplayName, string? LastSeenIp = null, long? LastSeenTs = null);
+
+/// <summary>
+/// An access token as stored: only its SHA-256 <paramref name="TokenHash"/>, never the token.
+/// <paramref name="ExpiresTs"/> is null for a token that does not expire; <paramref name="RefreshTokenHash"/> links
+/// the refresh token issued with it (spec: client-server API, "Refreshing access tokens").
+/// </summary>
+public sealed record AccessTokenRecord(byte[] TokenHash, string UserId, string DeviceId, long? ExpiresTs = null, byte[]? RefreshTokenHash = null);
+
+/// <summary>Users, their devices and the access tokens bound to those devices.</summary>
+public interface IAccountStore
+{
+    /// <summary>Creates a user. Throws <see cref="StorageConflictException"/> when the user ID is taken.</summary>
+    Task CreateUserAsync(UserRecord user, CancellationToken cancellationToken = default);
+
+    Task<UserRecord?> GetUserAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a device of an existing user. Throws <see cref="StorageConflictException"/> when it exists.</summary>
+    Task CreateDeviceAsync(DeviceRecord device, CancellationToken cancellationToken = default);
+
+    Task<DeviceRecord?> GetDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<DeviceRecord>> ListDevicesAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a device and, with it, every access token bound to it. Returns false when it did not exist.</summary>
+    Task<bool> DeleteDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores an access token (by hash) for an existing device.</summary>
+    Task StoreAccessTokenAsync(AccessTokenRecord token, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The hot path of request authentication: the token whose SHA-256 is <paramref name="tokenHash"/>, or null.
+    /// Expiry is returned, not checked: the caller owns the clock.
+    /// </summary>
+    Task<AccessTokenRecord?> FindAccessTokenAsync(ReadOnlyMemory<byte> tokenHash, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every access token of a device (logout). Returns how many were deleted.</summary>
+    Task<int> DeleteAccessTokensAsync(string userId, string deviceId, CancellationToken cancellationToken = default);
+}

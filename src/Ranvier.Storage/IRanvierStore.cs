@@ -1,0 +1,18 @@
+using Ranvier.Storage.Accounts;
+using Ranvier.Storage.Keys;
+using Ranvier.Storage.Rooms;
+
+namespace Ranvier.Storage;
+
+/// <summary>
+/// One opened database, exposed as narrow stores per domain. Engines (SQLite now, PostgreSQL later)
+/// implement every store; callers depend only on these interfaces.
+/// </summary>
+public interface IRanvierStore : IAsyncDisposable
+{
+    IAccountStore Accounts { get; }
+
+    IServerKeyStore ServerKeys { get; }
+
+    IRoomEventStore Rooms { get; }
+}

@@ -1,0 +1,53 @@
+using Ranvier.Protocol.Events;
+using Ranvier.Protocol.Rooms;
+
+namespace Ranvier.Storage.Rooms;
+
+/// <summary>
+/// Everything persisted for one event in one transaction. <paramref name="CanonicalJson"/> is the event's
+/// canonical JSON as the caller computed it (spec: appendices, "Canonical JSON"); it is stored verbatim.
+/// <paramref name="StateBefore"/> is required for <see cref="EventStatus.Accepted"/> and
+/// <see cref="EventStatus.SoftFailed"/> events and ignored for rejected events and outliers (state unknown).
+/// <paramref name="RoomVersion"/> is recorded when this is the first event stored for the room.
+/// A <paramref name="Backfilled"/> event gets a topological position but no stream position, so it never
+/// shows up in /sync as new, and it does not move forward extremities or current state.
+/// <paramref name="CurrentStateAfter"/> is for an accepted event that does not extend every fork of the room: the
+/// room's current state is then the resolution of all forward extremities, not the state after this event. When
+/// null, the room's current state becomes the state after this event. A <see cref="StateInput.Delta"/> may use
+/// this event itself as its base.
+/// </summary>
+public sealed record EventToPersist(
+    Pdu Event,
+    string CanonicalJson,
+    RoomVersion RoomVersion,
+    EventStatus Status,
+    StateInput? StateBefore,
+    bool Backfilled = false,
+    StateInput? CurrentStateAfter = null);
+
+/// <summary>The internal ID given to a persisted event and its stream position (null: not syncable).</summary>
+public sealed record PersistedEvent(long EventNid, long? StreamPosition);
+
+/// <summary>A stored event: its routing fields and the canonical JSON it was persisted with.</summary>
+public sealed record StoredEvent(
+    long EventNid,
+    string EventId,
+    string RoomId,
+    string Type,
+    string? StateKey,
+    string Sender,
+    long Depth,
+    long OriginServerTs,
+    EventStatus Status,
+    long? StreamPosition,
+    string Json);
+
+/// <summary>Which side of an event a state lookup is about.</summary>
+public enum StatePoint
+{
+    /// <summary>The state the event was authorized against (spec: "the state before the event").</summary>
+    Before,
+
+    /// <summary>The state including the event itself when it is an accepted or soft-failed state event.</summary>
+    After,
+}

@@ -1,0 +1,138 @@
+using Microsoft.Data.Sqlite;
+using Ranvier.Storage.Accounts;
+
+namespace Ranvier.Storage.Sqlite;
+
+internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool reads) : IAccountStore
+{
+    public Task CreateUserAsync(UserRecord user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return writes.ExecuteAsync(
+            s =>
+            {
+                try
+                {
+                    return s.Command("INSERT INTO users (user_id, password_hash, kind, created_ts, deactivated) VALUES (@u, @p, @k, @c, @d)")
+                        .With("@u", user.UserId).With("@p", user.PasswordHash).With("@k", (int)user.Kind)
+                        .With("@c", user.CreatedTs).With("@d", user.Deactivated).ExecuteNonQuery();
+                }
+                catch (SqliteException e) when (SqliteErrors.IsUniqueViolation(e))
+                {
+                    throw new StorageConflictException($"The user {user.UserId} already exists.", e);
+                }
+            },
+            cancellationToken);
+    }
+
+    public Task<UserRecord?> GetUserAsync(string userId, CancellationToken cancellationToken = default) =>
+        reads.ReadAsync(
+            s =>
+            {
+                using var r = s.Command("SELECT password_hash, kind, created_ts, deactivated FROM users WHERE user_id = @u")
+                    .With("@u", userId).ExecuteReader();
+                return r.Read()
+                    ? new UserRecord(userId, r.GetStringOrNull(0), (AccountKind)r.GetInt32(1), r.GetInt64(2), r.GetBoolean(3))
+                    : null;
+            },
+            cancellationToken);
+
+    public Task CreateDeviceAsync(DeviceRecord device, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return writes.ExecuteAsync(
+            s =>
+            {
+                try
+                {
+                    return s.Command("INSERT INTO devices (user_id, device_id, display_name, last_seen_ip, last_seen_ts) VALUES (@u, @d, @n, @ip, @ts)")
+                        .With("@u", device.UserId).With("@d", device.DeviceId).With("@n", device.DisplayName)
+                        .With("@ip", device.LastSeenIp).With("@ts", device.LastSeenTs).ExecuteNonQuery();
+                }
+                catch (SqliteException e) when (SqliteErrors.IsUniqueViolation(e))
+                {
+                    throw new StorageConflictException($"The device {device.DeviceId} of {device.UserId} already exists.", e);
+                }
+            },
+            cancellationToken);
+    }
+
+    public Task<DeviceRecord?> GetDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken = default) =>
+        reads.ReadAsync(
+            s =>
+            {
+                using var r = s.Command(DeviceSelect + " WHERE user_id = @u AND device_id = @d")
+                    .With("@u", userId).With("@d", deviceId).ExecuteReader();
+                return r.Read() ? ReadDevice(r) : null;
+            },
+            cancellationToken);
+
+    public Task<IReadOnlyList<DeviceRecord>> ListDevicesAsync(string userId, CancellationToken cancellationToken = default) =>
+        reads.ReadAsync<IReadOnlyList<DeviceRecord>>(
+            s =>
+            {
+                using var r = s.Command(DeviceSelect + " WHERE user_id = @u ORDER BY device_id").With("@u", userId).ExecuteReader();
+                var devices = new List<DeviceRecord>();
+                while (r.Read())
+                {
+                    devices.Add(ReadDevice(r));
+                }
+
+                return devices;
+            },
+            cancellationToken);
+
+    public Task<bool> DeleteDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken = default) =>
+        // Its access tokens go with it (ON DELETE CASCADE).
+        writes.ExecuteAsync(
+            s => s.Command("DELETE FROM devices WHERE user_id = @u AND device_id = @d")
+                .With("@u", userId).With("@d", deviceId).ExecuteNonQuery() > 0,
+            cancellationToken);
+
+    public Task StoreAccessTokenAsync(AccessTokenRecord token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return writes.ExecuteAsync(
+            s =>
+            {
+                try
+                {
+                    return s.Command("INSERT INTO access_tokens (token_hash, user_id, device_id, expires_ts, refresh_token_hash) VALUES (@h, @u, @d, @e, @r)")
+                        .With("@h", token.TokenHash).With("@u", token.UserId).With("@d", token.DeviceId)
+                        .With("@e", token.ExpiresTs).With("@r", token.RefreshTokenHash).ExecuteNonQuery();
+                }
+                catch (SqliteException e) when (SqliteErrors.IsUniqueViolation(e))
+                {
+                    throw new StorageConflictException("An access token with the same hash already exists.", e);
+                }
+            },
+            cancellationToken);
+    }
+
+    public Task<AccessTokenRecord?> FindAccessTokenAsync(ReadOnlyMemory<byte> tokenHash, CancellationToken cancellationToken = default)
+    {
+        // Copied once here: the provider binds blobs from arrays.
+        var hash = tokenHash.ToArray();
+        return reads.ReadAsync(
+            s =>
+            {
+                using var r = s.Command("SELECT user_id, device_id, expires_ts, refresh_token_hash FROM access_tokens WHERE token_hash = @h")
+                    .With("@h", hash).ExecuteReader();
+                return r.Read()
+                    ? new AccessTokenRecord(hash, r.GetString(0), r.GetString(1), r.GetInt64OrNull(2), r.GetBytesOrNull(3))
+                    : null;
+            },
+            cancellationToken);
+    }
+
+    public Task<int> DeleteAccessTokensAsync(string userId, string deviceId, CancellationToken cancellationToken = default) =>
+        writes.ExecuteAsync(
+            s => s.Command("DELETE FROM access_tokens WHERE user_id = @u AND device_id = @d")
+                .With("@u", userId).With("@d", deviceId).ExecuteNonQuery(),
+            cancellationToken);
+
+    private const string DeviceSelect = "SELECT user_id, device_id, display_name, last_seen_ip, last_seen_ts FROM devices";
+
+    private static DeviceRecord ReadDevice(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetStringOrNull(2), r.GetStringOrNull(3), r.GetInt64OrNull(4));
+}

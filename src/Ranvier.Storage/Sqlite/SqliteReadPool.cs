@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+
+namespace Ranvier.Storage.Sqlite;
+
+/// <summary>
+/// Read-only connections for readers. In WAL mode readers see the last committed state and neither block nor
+/// are blocked by the writer. Connections are opened on demand up to the configured count and kept open, so
+/// their prepared commands stay warm.
+/// </summary>
+internal sealed class SqliteReadPool(string path, SqliteStoreOptions options) : IDisposable
+{
+    private readonly ConcurrentBag<SqliteSession> _idle = [];
+    private readonly SemaphoreSlim _slots = new(options.ReadConnections, options.ReadConnections);
+
+    /// <summary>Runs <paramref name="read"/> in one read transaction, so all its queries see the same snapshot.</summary>
+    public async Task<T> ReadAsync<T>(Func<SqliteSession, T> read, CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        SqliteSession? session = null;
+        try
+        {
+            session = _idle.TryTake(out var idle) ? idle : SqliteSession.Open(path, readOnly: true, options);
+            session.Execute("BEGIN");
+            try
+            {
+                return read(session);
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException e)
+            {
+                throw new StorageException(e.Message, e);
+            }
+            finally
+            {
+                session.Execute("COMMIT");
+            }
+        }
+        finally
+        {
+            if (session is not null)
+            {
+                _idle.Add(session);
+            }
+
+            _slots.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        while (_idle.TryTake(out var session))
+        {
+            session.Dispose();
+        }
+
+        _slots.Dispose();
+    }
+}

@@ -1,0 +1,109 @@
+using Microsoft.Data.Sqlite;
+
+namespace Ranvier.Storage.Sqlite;
+
+/// <summary>
+/// One open connection with its prepared commands. A command is prepared by SQLite on first use and kept
+/// with its statement, so hot queries are parsed and planned once per connection, not once per call.
+/// Not thread-safe: a session is used by one caller at a time (the writer loop, or a reader that rented it).
+/// </summary>
+internal sealed class SqliteSession : IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    private SqliteSession(SqliteConnection connection)
+    {
+        Connection = connection;
+    }
+
+    public SqliteConnection Connection { get; }
+
+    public static SqliteSession Open(string path, bool readOnly, SqliteStoreOptions options)
+    {
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+            // The store keeps its own connections open; a second pool underneath would only hide file handles.
+            Pooling = false,
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            var session = new SqliteSession(connection);
+            session.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}");
+            if (!readOnly)
+            {
+                // WAL: readers never block the writer and the writer never blocks readers.
+                session.Execute("PRAGMA journal_mode = WAL");
+                session.Execute(options.Durability == SqliteDurability.Full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+                session.Execute("PRAGMA foreign_keys = ON");
+            }
+
+            return session;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The cached command for <paramref name="sql"/>, its parameters cleared.</summary>
+    public SqliteCommand Command(string sql)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = Connection.CreateCommand();
+            command.CommandText = sql;
+            _commands.Add(sql, command);
+        }
+
+        command.Parameters.Clear();
+        return command;
+    }
+
+    /// <summary>Runs a statement that is not worth caching (pragmas, transaction control, migrations).</summary>
+    public void Execute(string sql)
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        _commands.Clear();
+        Connection.Dispose();
+    }
+}
+
+/// <summary>Small helpers that keep the stores' SQL code short.</summary>
+internal static class SqliteCommandExtensions
+{
+    public static SqliteCommand With(this SqliteCommand command, string name, object? value)
+    {
+        command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    public static long ScalarInt64(this SqliteCommand command) =>
+        command.ExecuteScalar() is long value ? value : throw new StorageException($"Expected an integer from: {command.CommandText}");
+
+    public static long? ScalarInt64OrNull(this SqliteCommand command) => command.ExecuteScalar() as long?;
+
+    public static string? GetStringOrNull(this SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public static long? GetInt64OrNull(this SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+
+    public static byte[]? GetBytesOrNull(this SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : (byte[])reader.GetValue(ordinal);
+}

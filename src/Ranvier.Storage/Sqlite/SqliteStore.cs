@@ -1,0 +1,76 @@
+using Ranvier.Storage.Accounts;
+using Ranvier.Storage.Keys;
+using Ranvier.Storage.Rooms;
+
+namespace Ranvier.Storage.Sqlite;
+
+/// <summary>
+/// The embedded engine: one SQLite file in WAL mode, one writer connection behind a group-commit queue,
+/// a pool of read-only connections. Open with <see cref="OpenAsync"/>; it migrates the schema first.
+/// </summary>
+public sealed class SqliteStore : IRanvierStore
+{
+    private readonly SqliteSession _writer;
+    private readonly SqliteReadPool _readers;
+
+    private SqliteStore(SqliteSession writer, SqliteStoreOptions options)
+    {
+        _writer = writer;
+        Writes = new SqliteWriteQueue(writer, options.MaxBatchSize);
+        _readers = new SqliteReadPool(options.Path, options);
+        Accounts = new SqliteAccountStore(Writes, _readers);
+        ServerKeys = new SqliteServerKeyStore(Writes, _readers);
+        Rooms = new SqliteRoomEventStore(Writes, _readers, options.MaxStateChainLength);
+    }
+
+    /// <summary>The schema version this build creates and understands.</summary>
+    public static int LatestSchemaVersion => SqliteMigrations.LatestVersion;
+
+    public IAccountStore Accounts { get; }
+
+    public IServerKeyStore ServerKeys { get; }
+
+    public IRoomEventStore Rooms { get; }
+
+    /// <summary>How many write transactions have committed since opening (group commit makes it less than the writes).</summary>
+    public long CommittedWriteTransactions => Writes.CommittedTransactions;
+
+    internal SqliteWriteQueue Writes { get; }
+
+    /// <summary>
+    /// Opens (creating if needed) the database at <see cref="SqliteStoreOptions.Path"/> and migrates it.
+    /// Throws <see cref="SchemaVersionException"/> for a database written by a newer Ranvier.
+    /// </summary>
+    public static Task<SqliteStore> OpenAsync(SqliteStoreOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        // Opening and migrating is synchronous file work done once at start-up.
+        var writer = SqliteSession.Open(options.Path, readOnly: false, options);
+        try
+        {
+            SqliteMigrations.Apply(writer);
+            return Task.FromResult(new SqliteStore(writer, options));
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Drain queued writes first: every accepted write either commits or fails its caller.
+        await Writes.DisposeAsync().ConfigureAwait(false);
+        _readers.Dispose();
+        _writer.Dispose();
+    }
+}

@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using System.Text;
+using Ranvier.Storage.Accounts;
+using Ranvier.Storage.Tests.Engines;
+
+namespace Ranvier.Storage.Tests.Accounts;
+
+public sealed class AccountStoreTests : StoreTestBase
+{
+    private static readonly UserRecord Alice = new("@alice:test", "$argon2id$v=19$hash", AccountKind.User, CreatedTs: 1234);
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task User_round_trips(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await store.Accounts.CreateUserAsync(Alice);
+        await store.Accounts.CreateUserAsync(new UserRecord("@guest1:test", null, AccountKind.Guest, 99, Deactivated: true));
+
+        (await store.Accounts.GetUserAsync("@alice:test")).ShouldBe(Alice);
+        (await store.Accounts.GetUserAsync("@guest1:test")).ShouldBe(new UserRecord("@guest1:test", null, AccountKind.Guest, 99, true));
+        (await store.Accounts.GetUserAsync("@nobody:test")).ShouldBeNull();
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task Creating_an_existing_user_is_a_conflict(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await store.Accounts.CreateUserAsync(Alice);
+
+        await Should.ThrowAsync<StorageConflictException>(() => store.Accounts.CreateUserAsync(Alice with { PasswordHash = "other" }));
+        (await store.Accounts.GetUserAsync(Alice.UserId))!.PasswordHash.ShouldBe(Alice.PasswordHash);
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task Devices_are_created_listed_and_deleted(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await store.Accounts.CreateUserAsync(Alice);
+        var phone = new DeviceRecord(Alice.UserId, "PHONE", "Alice's phone", "10.0.0.1", 5000);
+        var laptop = new DeviceRecord(Alice.UserId, "LAPTOP", null);
+        await store.Accounts.CreateDeviceAsync(phone);
+        await store.Accounts.CreateDeviceAsync(laptop);
+
+        (await store.Accounts.GetDeviceAsync(Alice.UserId, "PHONE")).ShouldBe(phone);
+        (await store.Accounts.ListDevicesAsync(Alice.UserId)).ShouldBe([laptop, phone]);
+        await Should.ThrowAsync<StorageConflictException>(() => store.Accounts.CreateDeviceAsync(phone));
+
+        (await store.Accounts.DeleteDeviceAsync(Alice.UserId, "PHONE")).ShouldBeTrue();
+        (await store.Accounts.DeleteDeviceAsync(Alice.UserId, "PHONE")).ShouldBeFalse();
+        (await store.Accounts.ListDevicesAsync(Alice.UserId)).ShouldBe([laptop]);
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task A_device_of_an_unknown_user_is_refused(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await Should.ThrowAsync<StorageException>(() => store.Accounts.CreateDeviceAsync(new DeviceRecord("@ghost:test", "D", null)));
+        (await store.Accounts.ListDevicesAsync("@ghost:test")).ShouldBeEmpty();
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task Access_tokens_are_found_by_hash_and_deleted_per_device(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await store.Accounts.CreateUserAsync(Alice);
+        await store.Accounts.CreateDeviceAsync(new DeviceRecord(Alice.UserId, "PHONE", null));
+        await store.Accounts.CreateDeviceAsync(new DeviceRecord(Alice.UserId, "LAPTOP", null));
+        var phoneToken = new AccessTokenRecord(Hash("syt_phone"), Alice.UserId, "PHONE", ExpiresTs: 9999, RefreshTokenHash: Hash("syr_phone"));
+        var laptopToken = new AccessTokenRecord(Hash("syt_laptop"), Alice.UserId, "LAPTOP");
+        await store.Accounts.StoreAccessTokenAsync(phoneToken);
+        await store.Accounts.StoreAccessTokenAsync(laptopToken);
+
+        var found = await store.Accounts.FindAccessTokenAsync(Hash("syt_phone"));
+        found.ShouldNotBeNull();
+        found.UserId.ShouldBe(Alice.UserId);
+        found.DeviceId.ShouldBe("PHONE");
+        found.ExpiresTs.ShouldBe(9999);
+        found.RefreshTokenHash.ShouldBe(Hash("syr_phone"));
+        (await store.Accounts.FindAccessTokenAsync(Hash("syt_unknown"))).ShouldBeNull();
+
+        (await store.Accounts.DeleteAccessTokensAsync(Alice.UserId, "PHONE")).ShouldBe(1);
+        (await store.Accounts.FindAccessTokenAsync(Hash("syt_phone"))).ShouldBeNull();
+        (await store.Accounts.FindAccessTokenAsync(Hash("syt_laptop"))).ShouldNotBeNull();
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task Deleting_a_device_revokes_its_tokens(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await store.Accounts.CreateUserAsync(Alice);
+        await store.Accounts.CreateDeviceAsync(new DeviceRecord(Alice.UserId, "PHONE", null));
+        await store.Accounts.StoreAccessTokenAsync(new AccessTokenRecord(Hash("syt_phone"), Alice.UserId, "PHONE"));
+
+        await store.Accounts.DeleteDeviceAsync(Alice.UserId, "PHONE");
+
+        (await store.Accounts.FindAccessTokenAsync(Hash("syt_phone"))).ShouldBeNull();
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task A_token_for_an_unknown_device_is_refused(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await store.Accounts.CreateUserAsync(Alice);
+
+        await Should.ThrowAsync<StorageException>(() =>
+            store.Accounts.StoreAccessTokenAsync(new AccessTokenRecord(Hash("syt_x"), Alice.UserId, "NOPE")));
+        (await store.Accounts.FindAccessTokenAsync(Hash("syt_x"))).ShouldBeNull();
+    });
+
+    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+}
