@@ -67,7 +67,7 @@ public static class Program
         WebApplication app;
         try
         {
-            app = RanvierHost.Build(RanvierHost.CreateBuilder(options));
+            app = RanvierHost.Build(await RanvierHost.CreateBuilderAsync(options, cancellationToken));
             await app.StartAsync(cancellationToken);
         }
         catch (StartupException e)

@@ -20,7 +20,7 @@ internal static class EndpointRegistration
         foreach (var prefix in ClientPrefixes)
         {
             var client = app.MapGroup(prefix);
-            _ = client;
+            client.MapAccountEndpoints();
         }
     }
 }

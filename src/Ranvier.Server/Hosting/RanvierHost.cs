@@ -4,7 +4,9 @@ using Ranvier.Server.Api;
 using Ranvier.Server.Api.Json;
 using Ranvier.Server.Configuration;
 using Ranvier.Server.Http;
+using Ranvier.Server.Services.Auth;
 using Ranvier.Server.Services.Keys;
+using Ranvier.Storage;
 
 namespace Ranvier.Server.Hosting;
 
@@ -14,8 +16,12 @@ namespace Ranvier.Server.Hosting;
 /// </summary>
 public static partial class RanvierHost
 {
-    /// <summary>Creates the builder with every service registered; the caller may adjust it (tests swap the server).</summary>
-    public static WebApplicationBuilder CreateBuilder(RanvierOptions options)
+    /// <summary>
+    /// Creates the builder with every service registered; the caller may adjust it (tests swap the server).
+    /// Opens the store and loads the signing key first, so a problem with either stops start-up with a clear
+    /// <see cref="StartupException"/> before anything listens.
+    /// </summary>
+    public static async Task<WebApplicationBuilder> CreateBuilderAsync(RanvierOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -43,11 +49,17 @@ public static partial class RanvierHost
         });
         builder.Services.AddRanvierServices();
 
-        // Fail fast on an unusable signing key, before anything listens.
         using (var loggerFactory = LoggerFactory.Create(logging => ConfigureLogging(logging, options)))
         {
             builder.Services.AddSingleton(ServerKeyring.LoadOrCreate(options.SigningKeyPath, loggerFactory.CreateLogger("Ranvier.Keys")));
         }
+
+        var store = await StoreFactory.OpenAsync(options, cancellationToken);
+        // Registered through a factory so the container disposes it at shutdown: the writer drains, the file closes.
+        builder.Services.AddSingleton<IRanvierStore>(_ => store);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Accounts);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().ServerKeys);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Rooms);
 
         return builder;
     }
@@ -60,6 +72,7 @@ public static partial class RanvierHost
         app.UseMiddleware<MatrixCors>();
         app.UseMiddleware<MatrixErrorMiddleware>();
         app.UseRouting();
+        app.UseMiddleware<AccessTokenMiddleware>();
         app.MapRanvierEndpoints();
         return app;
     }

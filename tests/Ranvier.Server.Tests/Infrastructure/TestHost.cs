@@ -2,7 +2,10 @@ using System.Collections;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Ranvier.Server.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Ranvier.Server.Hosting;
+using Ranvier.Server.Services.Auth;
+using Ranvier.Storage.Accounts;
 
 namespace Ranvier.Server.Tests.Infrastructure;
 
@@ -38,12 +41,27 @@ public sealed class TestHost : IAsyncDisposable
             ? new Hashtable()
             : new Hashtable { ["RANVIER_DATA_DIRECTORY"] = directory.Path };
         var options = ConfigLoader.FromYaml(yaml, null, environment);
-        var builder = RanvierHost.CreateBuilder(options);
+        var builder = await RanvierHost.CreateBuilderAsync(options);
         builder.WebHost.UseTestServer();
         var app = RanvierHost.Build(builder);
         configure?.Invoke(app);
         await app.StartAsync();
         return new TestHost(app, directory, options);
+    }
+
+    /// <summary>
+    /// Puts a user with one device and one access token straight into the store (the registration API
+    /// is tested on its own); returns the token.
+    /// </summary>
+    public async Task<string> CreateUserWithTokenAsync(string localpart, AccountKind kind = AccountKind.User, long? expiresTs = null, bool deactivated = false)
+    {
+        var accounts = app.Services.GetRequiredService<IAccountStore>();
+        var userId = $"@{localpart}:{Options.ServerName}";
+        await accounts.CreateUserAsync(new UserRecord(userId, null, kind, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), deactivated));
+        await accounts.CreateDeviceAsync(new DeviceRecord(userId, "DEVICE" + localpart.ToUpperInvariant(), null));
+        var token = AccessTokens.Generate();
+        await accounts.StoreAccessTokenAsync(new AccessTokenRecord(AccessTokens.Hash(token), userId, "DEVICE" + localpart.ToUpperInvariant(), expiresTs));
+        return token;
     }
 
     public async ValueTask DisposeAsync()

@@ -16,5 +16,6 @@ namespace Ranvier.Server.Api.Json;
 [JsonSerializable(typeof(WellKnownClientResponse))]
 [JsonSerializable(typeof(WellKnownServerResponse))]
 [JsonSerializable(typeof(FederationVersionResponse))]
+[JsonSerializable(typeof(WhoAmIResponse))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class RanvierJsonContext : JsonSerializerContext;
