@@ -1,8 +1,8 @@
 using System.Collections;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
-using Ranvier.Server.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Ranvier.Server.Configuration;
 using Ranvier.Server.Hosting;
 using Ranvier.Server.Services.Auth;
 using Ranvier.Storage.Accounts;
