@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Ranvier.Protocol.Json;
 using Ranvier.Protocol.Rooms;
 
 namespace Ranvier.Protocol.Events;
@@ -141,11 +142,7 @@ public sealed class Pdu
     private static string? GetString(JsonObject obj, string key) =>
         obj[key] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
 
-    private static bool TryGetInteger(JsonObject obj, string key, out long value)
-    {
-        value = 0;
-        return obj[key] is JsonValue v && v.TryGetValue(out value);
-    }
+    private static bool TryGetInteger(JsonObject obj, string key, out long value) => JsonNodeValues.TryGetInt64(obj[key], out value);
 
     // v1/v2 reference events as [event_id, {hashes}] pairs; v3+ as plain event-ID strings.
     private static string[]? ReadEventRefs(JsonNode? node, RoomVersion version)

@@ -39,7 +39,7 @@ public readonly record struct KeyId : IParsable<KeyId>
             return false;
         }
 
-        if (!value.AsSpan(0, colon).ContainsOnlyAlgorithmChars() || value.Any(char.IsControl) || IdentifierGrammar.HasLoneSurrogate(value))
+        if (!IsAlgorithmName(value.AsSpan(0, colon)) || value.Any(char.IsControl) || IdentifierGrammar.HasLoneSurrogate(value))
         {
             error = "key ID algorithm may only contain a-z, 0-9 and '_' and the ID no control characters";
             return false;
@@ -62,12 +62,9 @@ public readonly record struct KeyId : IParsable<KeyId>
         TryParse(s, out result);
 
     public override string ToString() => Value ?? string.Empty;
-}
 
-internal static class KeyIdGrammar
-{
     // Algorithm names in use: ed25519, curve25519, signed_curve25519.
-    public static bool ContainsOnlyAlgorithmChars(this ReadOnlySpan<char> algorithm)
+    private static bool IsAlgorithmName(ReadOnlySpan<char> algorithm)
     {
         foreach (var c in algorithm)
         {

@@ -31,13 +31,16 @@ public enum StateResolutionAlgorithm
 /// <summary>Which redaction algorithm a room version uses (spec: rooms/fragments/v1-redactions, v11-redactions and the version pages).</summary>
 public enum RedactionRules
 {
-    /// <summary>Room versions 1 to 5: aliases content kept on m.room.aliases.</summary>
+    /// <summary>Room versions 1 to 5 (fragment v1-redactions): m.room.aliases keeps <c>aliases</c>.</summary>
     V1,
 
-    /// <summary>Room versions 6 to 8: m.room.aliases no longer keeps <c>aliases</c>.</summary>
+    /// <summary>Room versions 6 and 7 (fragment v6-redactions): m.room.aliases no longer keeps <c>aliases</c>.</summary>
     V6,
 
-    /// <summary>Room versions 8 to 10 when restricted joins exist: join_rules keeps <c>allow</c>; v9+ member keeps <c>join_authorised_via_users_server</c>.</summary>
+    /// <summary>Room version 8 (its own page): m.room.join_rules also keeps <c>allow</c>.</summary>
+    V8,
+
+    /// <summary>Room versions 9 and 10 (fragment v9-redactions): as v8, and m.room.member also keeps <c>join_authorised_via_users_server</c>.</summary>
     V9,
 
     /// <summary>Room version 11 and later: the v11 key sets (create keeps all content, power levels keep <c>invite</c>, signed 3pid kept, origin/membership/prev_state top-level keys gone).</summary>
@@ -129,9 +132,9 @@ public static class RoomVersions
 
     public static readonly RoomVersion V7 = V6 with { Id = "7", AllowKnocking = true };
 
-    public static readonly RoomVersion V8 = V7 with { Id = "8", AllowRestrictedJoins = true, Redaction = RedactionRules.V9 };
+    public static readonly RoomVersion V8 = V7 with { Id = "8", AllowRestrictedJoins = true, Redaction = RedactionRules.V8 };
 
-    public static readonly RoomVersion V9 = V8 with { Id = "9" };
+    public static readonly RoomVersion V9 = V8 with { Id = "9", Redaction = RedactionRules.V9 };
 
     public static readonly RoomVersion V10 = V9 with { Id = "10", AllowKnockRestricted = true, IntegerPowerLevels = true };
 

@@ -50,6 +50,15 @@ public class CanonicalJsonPropertyTests
         }));
 
     [Fact]
+    public void Code_point_order_equals_utf8_byte_order() =>
+        Check.One(Quick, Prop.ForAll(Text.Two().ToArbitrary(), pair =>
+        {
+            var (a, b) = pair;
+            var expected = Math.Sign(Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b)));
+            return Math.Sign(CodePointComparer.Instance.Compare(a, b)) == expected;
+        }));
+
+    [Fact]
     public void Member_order_does_not_change_the_bytes() =>
         Check.One(Quick, Prop.ForAll(Objects.ToArbitrary(), obj =>
         {

@@ -105,13 +105,11 @@ public class CanonicalJsonTests
     public void Nesting_beyond_the_writer_limit_is_refused()
     {
         JsonNode node = new JsonArray();
-        for (var i = 0; i < CanonicalJsonWriterDepth + 1; i++)
+        for (var i = 0; i < CanonicalJsonWriter.MaxDepth + 1; i++)
         {
             node = new JsonArray(node);
         }
 
         CanonicalJson.TrySerialize(node, out _, out _).ShouldBeFalse();
     }
-
-    private const int CanonicalJsonWriterDepth = 512;
 }
