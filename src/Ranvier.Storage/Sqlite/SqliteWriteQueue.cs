@@ -111,7 +111,6 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
         }
         catch (Exception e)
         {
-            TryExecute("ROLLBACK");
             FailAll(batch, new StorageException("The write transaction failed to commit.", e));
             return;
         }
@@ -138,6 +137,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
         }
     }
 
+    /// <summary>Rolls the transaction back (if SQLite has not) and fails every item of the batch.</summary>
     private void FailAll(List<WorkItem> batch, Exception reason)
     {
         TryExecute("ROLLBACK");
