@@ -12,7 +12,8 @@ if (args.Length is < 1 or > 2)
 }
 
 var writers = args.Length == 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 4;
-await using var store = await SqliteStore.OpenAsync(new SqliteStoreOptions(args[0]));
+// Short state chains, so the few hundred events before the kill also roll over to fresh snapshots.
+await using var store = await SqliteStore.OpenAsync(new SqliteStoreOptions(args[0]) { MaxStateChainLength = 4 });
 var stdout = Console.Out;
 
 async Task WriteForeverAsync(int writer)

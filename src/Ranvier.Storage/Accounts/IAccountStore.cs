@@ -35,6 +35,9 @@ public interface IAccountStore
 
     Task<IReadOnlyList<DeviceRecord>> ListDevicesAsync(string userId, CancellationToken cancellationToken = default);
 
+    /// <summary>Records where and when a device was last seen (spec: "last_seen_ip", "last_seen_ts"). Returns false for an unknown device.</summary>
+    Task<bool> UpdateDeviceLastSeenAsync(string userId, string deviceId, string? ip, long ts, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes a device and, with it, every access token bound to it. Returns false when it did not exist.</summary>
     Task<bool> DeleteDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken = default);
 

@@ -82,6 +82,12 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
             },
             cancellationToken);
 
+    public Task<bool> UpdateDeviceLastSeenAsync(string userId, string deviceId, string? ip, long ts, CancellationToken cancellationToken = default) =>
+        writes.ExecuteAsync(
+            s => s.Command("UPDATE devices SET last_seen_ip = @ip, last_seen_ts = @ts WHERE user_id = @u AND device_id = @d")
+                .With("@ip", ip).With("@ts", ts).With("@u", userId).With("@d", deviceId).ExecuteNonQuery() > 0,
+            cancellationToken);
+
     public Task<bool> DeleteDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken = default) =>
         // Its access tokens go with it (ON DELETE CASCADE).
         writes.ExecuteAsync(

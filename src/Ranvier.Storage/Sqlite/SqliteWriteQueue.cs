@@ -75,7 +75,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
     {
         try
         {
-            _session.Execute("BEGIN IMMEDIATE");
+            _session.Command("BEGIN IMMEDIATE").ExecuteNonQuery();
         }
         catch (Exception e)
         {
@@ -87,9 +87,9 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
         {
             try
             {
-                _session.Execute("SAVEPOINT item");
+                _session.Command("SAVEPOINT item").ExecuteNonQuery();
                 batch[i].Run(_session);
-                _session.Execute("RELEASE item");
+                _session.Command("RELEASE item").ExecuteNonQuery();
             }
             catch (Exception e)
             {
@@ -106,12 +106,11 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
 
         try
         {
-            _session.Execute("COMMIT");
+            _session.Command("COMMIT").ExecuteNonQuery();
             Interlocked.Increment(ref _commits);
         }
         catch (Exception e)
         {
-            TryExecute("ROLLBACK");
             FailAll(batch, new StorageException("The write transaction failed to commit.", e));
             return;
         }
@@ -128,7 +127,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
     {
         try
         {
-            _session.Execute(sql);
+            _session.Command(sql).ExecuteNonQuery();
             return true;
         }
         catch (Exception)
@@ -138,6 +137,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
         }
     }
 
+    /// <summary>Rolls the transaction back (if SQLite has not) and fails every item of the batch.</summary>
     private void FailAll(List<WorkItem> batch, Exception reason)
     {
         TryExecute("ROLLBACK");

@@ -52,6 +52,19 @@ public sealed class AccountStoreTests : StoreTestBase
 
     [Theory]
     [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task A_device_records_where_it_was_last_seen(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await store.Accounts.CreateUserAsync(Alice);
+        await store.Accounts.CreateDeviceAsync(new DeviceRecord(Alice.UserId, "PHONE", "phone"));
+
+        (await store.Accounts.UpdateDeviceLastSeenAsync(Alice.UserId, "PHONE", "192.0.2.7", 4242)).ShouldBeTrue();
+        (await store.Accounts.UpdateDeviceLastSeenAsync(Alice.UserId, "NOPE", "192.0.2.7", 4242)).ShouldBeFalse();
+
+        (await store.Accounts.GetDeviceAsync(Alice.UserId, "PHONE")).ShouldBe(new DeviceRecord(Alice.UserId, "PHONE", "phone", "192.0.2.7", 4242));
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
     public Task A_device_of_an_unknown_user_is_refused(string engine) => WithStoreAsync(engine, async store =>
     {
         await Should.ThrowAsync<StorageException>(() => store.Accounts.CreateDeviceAsync(new DeviceRecord("@ghost:test", "D", null)));

@@ -21,17 +21,13 @@ public sealed class SqliteStoreEngine : StoreEngine
     public override Task<int> GetSchemaVersionAsync()
     {
         using var connection = OpenRaw();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA user_version";
-        return Task.FromResult(Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+        return Task.FromResult((int)connection.ScalarInt64("PRAGMA user_version"));
     }
 
     public override Task SetSchemaVersionAsync(int version)
     {
         using var connection = OpenRaw();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA user_version = {version}";
-        command.ExecuteNonQuery();
+        connection.Scalar($"PRAGMA user_version = {version}");
         return Task.CompletedTask;
     }
 
