@@ -4,9 +4,9 @@ using Ranvier.Protocol.Rooms;
 namespace Ranvier.Protocol.StateResolution;
 
 /// <summary>
-/// The auth DAG of one room as state resolution walks it: events looked up once through an
-/// <see cref="IEventSource"/>, and each event's auth chain computed once and memoised, so resolving large
-/// conflicts never re-walks shared history. One instance may serve several resolutions of the same room.
+/// The auth DAG of one room as state resolution walks it: events and their auth edges looked up once through
+/// an <see cref="IEventSource"/> and memoised, and auth chains walked iteratively (they can be thousands deep).
+/// One instance may serve several resolutions of the same room.
 /// </summary>
 /// <remarks>
 /// From room version 12 events do not list the create event in <c>auth_events</c>: the room ID names it
@@ -15,12 +15,9 @@ namespace Ranvier.Protocol.StateResolution;
 /// </remarks>
 public sealed class EventGraph
 {
-    private static readonly HashSet<string> EmptyChain = [];
-
     private readonly IEventSource source;
     private readonly Dictionary<string, Pdu?> events = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<string>> authEdges = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> chains = new(StringComparer.Ordinal);
 
     public EventGraph(RoomVersion version, IEventSource source)
     {
@@ -81,68 +78,51 @@ public sealed class EventGraph
 
     /// <summary>
     /// The auth chain of the event: everything reachable through <c>auth_events</c>, not the event itself
-    /// (spec: rooms/fragments/v2-state-res, "Auth chain"). Unknown events contribute their ID but no ancestors.
+    /// (spec: rooms/fragments/v2-state-res, "Auth chain").
     /// </summary>
-    public IReadOnlySet<string> AuthChain(string eventId)
+    public HashSet<string> AuthChain(string eventId) => AuthChain([eventId]);
+
+    /// <summary>
+    /// The union of the auth chains of <paramref name="eventIds"/>, in one walk linear in its size. A walk
+    /// does not enter <paramref name="known"/>, a set already closed under auth ancestry (such as an earlier
+    /// result), so a shared history is walked once. Unknown events are included but have no ancestors.
+    /// </summary>
+    /// <remarks>
+    /// Chains are not stored per event: every power-levels change cites the previous one, so per-event chains
+    /// of a long-lived room sum to the square of its history. Events and edges are memoised instead.
+    /// </remarks>
+    public HashSet<string> AuthChain(IEnumerable<string> eventIds, IReadOnlySet<string>? known = null)
     {
-        if (chains.TryGetValue(eventId, out var known))
+        ArgumentNullException.ThrowIfNull(eventIds);
+        var chain = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>();
+        foreach (var id in eventIds)
         {
-            return known;
+            PushParents(id);
         }
 
-        // Iterative post-order walk: a chain is built once all its auth events' chains are, and auth chains
-        // can be thousands deep (every power-levels change cites the previous one), too deep to recurse.
-        var stack = new Stack<(string Id, bool Expanded)>();
-        var inProgress = new HashSet<string>(StringComparer.Ordinal);
-        stack.Push((eventId, false));
-        while (stack.Count > 0)
+        while (pending.Count > 0)
         {
-            var (id, expanded) = stack.Pop();
-            if (chains.ContainsKey(id))
-            {
-                continue;
-            }
-
-            var pdu = Find(id);
-            if (pdu is null)
-            {
-                chains[id] = EmptyChain;
-                continue;
-            }
-
-            var parents = AuthEventIds(pdu);
-            if (!expanded)
-            {
-                inProgress.Add(id);
-                stack.Push((id, true));
-                foreach (var parent in parents)
-                {
-                    // A cycle cannot occur in valid events (auth events precede the event); skip it if forged.
-                    if (!chains.ContainsKey(parent) && !inProgress.Contains(parent))
-                    {
-                        stack.Push((parent, false));
-                    }
-                }
-
-                continue;
-            }
-
-            var chain = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var parent in parents)
-            {
-                chain.Add(parent);
-                if (chains.TryGetValue(parent, out var parentChain))
-                {
-                    chain.UnionWith(parentChain);
-                }
-            }
-
-            chain.Remove(id);
-            chains[id] = chain;
-            inProgress.Remove(id);
+            PushParents(pending.Pop());
         }
 
-        return chains[eventId];
+        return chain;
+
+        void PushParents(string id)
+        {
+            if (Find(id) is not { } pdu)
+            {
+                return;
+            }
+
+            foreach (var parent in AuthEventIds(pdu))
+            {
+                if (known?.Contains(parent) != true && chain.Add(parent))
+                {
+                    pending.Push(parent);
+                }
+            }
+        }
     }
 
     /// <summary>
