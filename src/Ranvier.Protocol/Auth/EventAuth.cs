@@ -33,7 +33,7 @@ public static partial class EventAuth
         // 1. If type is m.room.create: the create rules decide.
         if (ev.Type == EventTypes.Create)
         {
-            return CheckCreate(version, ev, rules);
+            return CheckCreate(version, ev);
         }
 
         var create = state.Get(EventTypes.Create, "");
@@ -227,7 +227,7 @@ public static partial class EventAuth
     }
 
     // 1. If type is m.room.create.
-    private static AuthResult CheckCreate(RoomVersion version, Pdu ev, AuthRuleNumbers rules)
+    private static AuthResult CheckCreate(RoomVersion version, Pdu ev)
     {
         // 1.1 If it has any prev_events, reject.
         if (ev.PrevEvents.Count > 0)
