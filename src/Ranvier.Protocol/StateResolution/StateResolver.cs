@@ -9,17 +9,19 @@ namespace Ranvier.Protocol.StateResolution;
 /// </summary>
 public static class StateResolver
 {
+    /// <summary>Resolves with the spec's authorization rules, or with <paramref name="auth"/> when given.</summary>
     public static Dictionary<StateKey, string> Resolve(RoomVersion version, IReadOnlyList<IReadOnlyDictionary<StateKey, string>> stateSets,
-        IEventSource source, IStateResolutionAuth auth)
+        IEventSource source, IStateResolutionAuth? auth = null)
     {
         ArgumentNullException.ThrowIfNull(version);
         return Resolve(new EventGraph(version, source), stateSets, auth);
     }
 
-    /// <summary>As the other overload, reusing a graph (and its memoised auth chains) across resolutions in one room.</summary>
-    public static Dictionary<StateKey, string> Resolve(EventGraph graph, IReadOnlyList<IReadOnlyDictionary<StateKey, string>> stateSets, IStateResolutionAuth auth)
+    /// <summary>As the other overload, reusing a graph (its memoised events and edges) across resolutions in one room.</summary>
+    public static Dictionary<StateKey, string> Resolve(EventGraph graph, IReadOnlyList<IReadOnlyDictionary<StateKey, string>> stateSets, IStateResolutionAuth? auth = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
+        auth ??= SpecAuthRules.Instance;
         return graph.Version.StateResolution switch
         {
             StateResolutionAlgorithm.V1 => StateResolutionV1.Resolve(graph, auth, stateSets),

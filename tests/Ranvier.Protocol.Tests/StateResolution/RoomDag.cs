@@ -26,7 +26,7 @@ internal sealed class RoomDag : IEventSource
     public RoomDag(RoomVersion version, IStateResolutionAuth? auth = null)
     {
         Version = version;
-        Auth = auth ?? TestAuth.Rules;
+        Auth = auth ?? SpecAuthRules.Instance;
         RoomId = version.RoomIdFromCreateEvent ? "!CREATE" : "!room:example.com";
     }
 
@@ -51,6 +51,13 @@ internal sealed class RoomDag : IEventSource
         string[]? auth = null, long? ts = null)
     {
         var id = Id(name);
+        if (Version.PrivilegedCreators && type == EventTypes.PowerLevels && content["users"] is JsonObject listed)
+        {
+            // v12 creators (Alice here) have infinite power and may not be listed, so scenarios written for
+            // every version leave her entry out there.
+            listed.Remove(Alice);
+        }
+
         var prevIds = prev.Select(Id).ToArray();
         var before = StateBefore(prevIds);
         var authIds = auth?.Select(Id).ToArray() ?? SelectAuthEvents(before, type, stateKey, sender, content);
@@ -79,7 +86,8 @@ internal sealed class RoomDag : IEventSource
             json["event_id"] = id;
         }
 
-        var pdu = Pdu.Parse(json, Version, id);
+        // Re-read from text, as events arrive: numbers become JSON numbers rather than boxed CLR ints.
+        var pdu = Pdu.Parse(JsonNode.Parse(json.ToJsonString())!.AsObject(), Version, id);
         events[id] = pdu;
         var after = new Dictionary<StateKey, string>(before);
         if (stateKey is not null)
