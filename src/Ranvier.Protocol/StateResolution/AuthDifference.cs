@@ -18,9 +18,13 @@ public static class AuthDifference
     /// </remarks>
     public static HashSet<string> Compute(EventGraph graph, IReadOnlyList<IReadOnlyDictionary<StateKey, string>> stateSets)
     {
-        ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(stateSets);
-        var split = StateSets.Split(stateSets);
+        return Compute(graph, stateSets, StateSets.Split(stateSets));
+    }
+
+    internal static HashSet<string> Compute(EventGraph graph, IReadOnlyList<IReadOnlyDictionary<StateKey, string>> stateSets, StateSets split)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
         var common = graph.AuthChain(split.Unconflicted.Values);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var set in stateSets)

@@ -25,7 +25,7 @@ public static class StateResolutionV2
         // Full conflicted set: conflicted state ∪ auth difference (∪ conflicted state subgraph from v12),
         // limited to events the source knows.
         var conflicted = split.ConflictedEventIds();
-        var full = AuthDifference.Compute(graph, stateSets);
+        var full = AuthDifference.Compute(graph, stateSets, split);
         full.UnionWith(conflicted);
         if (isV21)
         {
