@@ -117,9 +117,10 @@ internal sealed class TestRoom
     {
         _counter++;
         var senderDomain = sender[(sender.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        var senderLocal = sender[1..sender.IndexOf(':', StringComparison.Ordinal)];
         var eventId = Version.EventFormat == EventFormat.V1
-            ? $"$e{_counter}:{idDomain ?? senderDomain}"
-            : $"$Ev{_counter}{Version.Id}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+            ? $"$e{_counter}{senderLocal}:{idDomain ?? senderDomain}"
+            : $"$Ev{_counter}v{Version.Id}{senderLocal}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
 
         var signatures = new JsonObject { [senderDomain] = new JsonObject { ["ed25519:a"] = "sig" } };
         if (content["join_authorised_via_users_server"] is JsonValue via && via.TryGetValue(out string? authoriser)
