@@ -79,7 +79,7 @@ internal static class AuthCanonicalJson
             case JsonValueKind.False:
                 text.Append("false");
                 break;
-            case JsonValueKind.Number when value.TryGetValue(out long l):
+            case JsonValueKind.Number when PowerLevelValue.TryGetInt64(value, out var l):
                 text.Append(l.ToString(CultureInfo.InvariantCulture));
                 break;
             case JsonValueKind.Number:
