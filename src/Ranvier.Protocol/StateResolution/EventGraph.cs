@@ -6,7 +6,7 @@ namespace Ranvier.Protocol.StateResolution;
 /// <summary>
 /// The auth DAG of one room as state resolution walks it: events and their auth edges looked up once through
 /// an <see cref="IEventSource"/> and memoised, and auth chains walked iteratively (they can be thousands deep).
-/// One instance may serve several resolutions of the same room.
+/// One instance may serve several resolutions of the same room, one at a time (it is not thread-safe).
 /// </summary>
 /// <remarks>
 /// From room version 12 events do not list the create event in <c>auth_events</c>: the room ID names it
@@ -16,7 +16,7 @@ namespace Ranvier.Protocol.StateResolution;
 public sealed class EventGraph
 {
     private readonly IEventSource source;
-    private readonly Dictionary<string, Pdu?> events = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Pdu> events = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<string>> authEdges = new(StringComparer.Ordinal);
 
     public EventGraph(RoomVersion version, IEventSource source)
@@ -32,9 +32,15 @@ public sealed class EventGraph
     /// <summary>The event, or null when the source does not know it.</summary>
     public Pdu? Find(string eventId)
     {
-        if (!events.TryGetValue(eventId, out var pdu))
+        if (events.TryGetValue(eventId, out var pdu))
         {
-            pdu = source.Find(eventId);
+            return pdu;
+        }
+
+        // Misses are not remembered: an event fetched later must be seen by the next resolution on this graph.
+        pdu = source.Find(eventId);
+        if (pdu is not null)
+        {
             events[eventId] = pdu;
         }
 

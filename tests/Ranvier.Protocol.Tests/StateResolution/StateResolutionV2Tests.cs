@@ -170,4 +170,17 @@ public sealed class StateResolutionV2Tests
         state[MemberKey(Bob)].ShouldBe(Id("MB2"));
         state[TopicKey].ShouldBe(Id("TB"));
     }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void Unknown_events_in_a_conflict_are_left_out(string version)
+    {
+        var room = Room(version);
+        room.Topic("T", Alice, "IMZ");
+        var withUnknown = new Dictionary<StateKey, string>(room.StateAfter("IMZ")) { [TopicKey] = "$nobody-has-this" };
+
+        var state = room.ResolveSets(room.StateAfter("T"), withUnknown);
+
+        state[TopicKey].ShouldBe(Id("T"));
+    }
 }
