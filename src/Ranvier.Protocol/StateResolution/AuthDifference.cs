@@ -8,13 +8,15 @@ namespace Ranvier.Protocol.StateResolution;
 public static class AuthDifference
 {
     /// <summary>
-    /// ∪Cᵢ − ∩Cᵢ, where Cᵢ is the union of the auth chains of the events of state set i.
+    /// ∪Cᵢ − ∩Cᵢ, where Cᵢ is the full auth chain of state set i: its events and all their auth chains. The
+    /// events themselves count, as in Synapse, so an event every set holds is never in the difference even when
+    /// a conflicted event of one set cites it.
     /// </summary>
     /// <remarks>
-    /// The unconflicted events are in every set, so their common chain U is in every Cᵢ and never in the
-    /// difference. U is walked once; each Cᵢ is then U plus Dᵢ, the chain of the set's conflicted events walked
-    /// without entering U, and the difference is ∪Dᵢ − ∩Dᵢ. The cost is one walk of the shared history plus
-    /// walks of the (usually short) branches.
+    /// The unconflicted events are in every set, so they and their chains (U) are in every Cᵢ and never in the
+    /// difference. U is walked once; each Cᵢ is then U plus Dᵢ, the set's conflicted events and their chains
+    /// walked without entering U, and the difference is ∪Dᵢ − ∩Dᵢ. The cost is one walk of the shared history
+    /// plus walks of the (usually short) branches.
     /// </remarks>
     public static HashSet<string> Compute(EventGraph graph, IReadOnlyList<IReadOnlyDictionary<StateKey, string>> stateSets)
     {
@@ -26,11 +28,14 @@ public static class AuthDifference
     {
         ArgumentNullException.ThrowIfNull(graph);
         var common = graph.AuthChain(split.Unconflicted.Values);
+        common.UnionWith(split.Unconflicted.Values);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var set in stateSets)
         {
-            var own = set.Where(entry => split.Conflicted.ContainsKey(entry.Key)).Select(entry => entry.Value);
-            foreach (var id in graph.AuthChain(own, common))
+            var own = set.Where(entry => split.Conflicted.ContainsKey(entry.Key) && !common.Contains(entry.Value)).Select(entry => entry.Value).ToList();
+            var chain = graph.AuthChain(own, common);
+            chain.UnionWith(own);
+            foreach (var id in chain)
             {
                 counts[id] = counts.GetValueOrDefault(id) + 1;
             }

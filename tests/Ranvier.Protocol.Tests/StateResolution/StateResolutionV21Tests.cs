@@ -63,6 +63,27 @@ public sealed class StateResolutionV21Tests
         subgraph.ShouldNotContain(Id("CREATE"));
     }
 
+    [Theory]
+    [InlineData("11", "T3")]
+    [InlineData("12", "T4")]
+    public void Mainline_on_v12_starts_from_power_levels_only_when_they_were_conflicted(string version, string winner)
+    {
+        // Both states hold PA2. T3 cites PA2, T4 (sent later) cites PA1. v11 orders them on PA2's mainline, so
+        // T3 comes last. v12 resolves the power events from an empty state, which here has no power levels
+        // (they were not in conflict), so the mainline is empty and the later timestamp decides. Synapse and
+        // Ruma read step 3 the same way.
+        var room = new RoomDag(RoomVersions.Find(version)!).WithInitialRoom();
+        room.PowerLevels("PA1", Alice, Users((Alice, 100), (Bob, 50)), "IMZ");
+        room.PowerLevels("PA2", Alice, Users((Alice, 100), (Bob, 60)), "PA1");
+        room.Topic("T3", Alice, "PA2");
+        room.Topic("T4", Alice, "PA1");
+        var other = new Dictionary<StateKey, string>(room.StateAfter("T3")) { [new(EventTypes.Topic, "")] = Id("T4") };
+
+        var state = room.ResolveSets(room.StateAfter("T3"), other);
+
+        state[new StateKey(EventTypes.Topic, "")].ShouldBe(Id(winner));
+    }
+
     // Alice (the creator) opens the room, promotes Bob, makes it invite-only and leaves; a stale fork still
     // holds the public join rules.
     private static (RoomDag Room, Dictionary<StateKey, string> Correct, Dictionary<StateKey, string> Stale) JoinRulesWhoseSenderLeft(RoomVersion version)
