@@ -2,8 +2,9 @@ namespace Ranvier.Protocol.StateResolution;
 
 /// <summary>
 /// The split of N state sets into the unconflicted state map and the conflicted state set (spec:
-/// rooms/fragments/v2-state-res, "Unconflicted state map and conflicted state set"). A key missing from
-/// some set but present in another is conflicted.
+/// rooms/fragments/v2-state-res, "Unconflicted state map and conflicted state set"). In v2 a key missing from
+/// some set but present in another is conflicted; in v1 only different event IDs conflict (spec: rooms/v1,
+/// "A conflict occurs between states where those states have different event_ids").
 /// </summary>
 public sealed class StateSets
 {
@@ -22,7 +23,7 @@ public sealed class StateSets
     public HashSet<string> ConflictedEventIds() =>
         Conflicted.Values.SelectMany(ids => ids).ToHashSet(StringComparer.Ordinal);
 
-    public static StateSets Split(IReadOnlyList<IReadOnlyDictionary<StateKey, string>> stateSets)
+    public static StateSets Split(IReadOnlyList<IReadOnlyDictionary<StateKey, string>> stateSets, bool missingKeyConflicts = true)
     {
         ArgumentNullException.ThrowIfNull(stateSets);
         var unconflicted = new Dictionary<StateKey, string>();
@@ -53,7 +54,7 @@ public sealed class StateSets
                 }
                 else
                 {
-                    same = false;
+                    same &= !missingKeyConflicts;
                 }
             }
 

@@ -58,6 +58,29 @@ public sealed class StateResolutionV1Tests
     }
 
     [Fact]
+    public void An_ordinary_key_none_of_whose_events_passes_keeps_the_last_one_tried()
+    {
+        var room = Room();
+        room.Topic("TB1", Bob, "IMZ");
+        room.Message("X1", Zara, "IMZ");
+        room.Topic("TB2", Bob, "X1");
+
+        // Bob may set no topic; the events are tried deepest first, so the shallower TB1 is left (as in Synapse).
+        room.Resolve("TB1", "TB2")[TopicKey].ShouldBe(Id("TB1"));
+    }
+
+    [Fact]
+    public void A_key_only_some_states_hold_is_not_a_conflict()
+    {
+        var room = Room();
+        room.Topic("T", Bob, "IMZ");
+        room.Message("X", Zara, "IMZ");
+
+        // Bob's topic would fail the checks, but v1 only resolves keys whose event IDs differ.
+        room.Resolve("T", "X")[TopicKey].ShouldBe(Id("T"));
+    }
+
+    [Fact]
     public void Other_conflicts_at_equal_depth_take_the_lowest_sha1_of_the_event_id()
     {
         var room = Room();
