@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ranvier.Protocol.Rooms;
 
 namespace Ranvier.Protocol.Auth;
@@ -9,9 +10,12 @@ namespace Ranvier.Protocol.Auth;
 /// v8 adds <c>join_authorised_via_users_server</c> (member .2) and restricted joins (join .5); v10 adds two
 /// power-level type checks (.1, .2); v12 adds the room-ID rule (2) and the creators rule (power levels .4).
 /// </summary>
-internal readonly struct AuthRuleNumbers
+internal sealed class AuthRuleNumbers
 {
-    public AuthRuleNumbers(RoomVersion version)
+    // One instance per room-version object: the numbers are strings built once, not on every check.
+    private static readonly ConditionalWeakTable<RoomVersion, AuthRuleNumbers> s_cache = [];
+
+    private AuthRuleNumbers(RoomVersion version)
     {
         var v12 = version.RoomIdFromCreateEvent ? 1 : 0;
         var aliases = version.SpecialCaseAliasesAuth ? 1 : 0;
@@ -56,6 +60,8 @@ internal readonly struct AuthRuleNumbers
         Redaction = N(member + 6);
         Otherwise = N(member + (version.EventFormat == EventFormat.V1 ? 7 : 6));
     }
+
+    public static AuthRuleNumbers For(RoomVersion version) => s_cache.GetValue(version, static v => new AuthRuleNumbers(v));
 
     public string Create { get; }
 

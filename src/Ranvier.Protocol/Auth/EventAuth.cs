@@ -28,7 +28,7 @@ public static partial class EventAuth
         ArgumentNullException.ThrowIfNull(ev);
         ArgumentNullException.ThrowIfNull(state);
 
-        var rules = new AuthRuleNumbers(version);
+        var rules = AuthRuleNumbers.For(version);
 
         // 1. If type is m.room.create: the create rules decide.
         if (ev.Type == EventTypes.Create)
@@ -132,7 +132,7 @@ public static partial class EventAuth
         ArgumentNullException.ThrowIfNull(ev);
         ArgumentNullException.ThrowIfNull(authEvents);
 
-        var rules = new AuthRuleNumbers(version);
+        var rules = AuthRuleNumbers.For(version);
         if (ev.Type == EventTypes.Create)
         {
             return AuthResult.Allow(rules.Create, "a create event has no auth events to check");

@@ -14,22 +14,21 @@ public interface IAuthState
     Pdu? Get(string type, string stateKey);
 }
 
-/// <summary>An <see cref="IAuthState"/> over a dictionary; later events win when two share a key.</summary>
+/// <summary>An <see cref="IAuthState"/> over a dictionary keyed by (type, state_key).</summary>
 public sealed class AuthState : IAuthState
 {
-    private readonly Dictionary<(string Type, string StateKey), Pdu> _events;
+    private readonly IReadOnlyDictionary<(string Type, string StateKey), Pdu> _events;
 
+    /// <summary>Wraps <paramref name="events"/> without copying it (state resolution checks many events against one map).</summary>
     public AuthState(IReadOnlyDictionary<(string Type, string StateKey), Pdu> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        _events = new Dictionary<(string Type, string StateKey), Pdu>(events);
+        _events = events;
     }
-
-    private AuthState(Dictionary<(string Type, string StateKey), Pdu> events) => _events = events;
 
     public static AuthState Empty { get; } = new(new Dictionary<(string Type, string StateKey), Pdu>());
 
-    /// <summary>Builds a state from state events (message events are ignored), e.g. from an event's auth events plus the create event.</summary>
+    /// <summary>Builds a state from state events (message events are ignored; a later event wins a shared key), e.g. from an event's auth events plus the create event.</summary>
     public static AuthState FromEvents(IEnumerable<Pdu> events)
     {
         ArgumentNullException.ThrowIfNull(events);

@@ -36,12 +36,12 @@ public sealed class PowerLevels
         ["invite"] = 0,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    private static readonly FrozenDictionary<string, long> s_empty = FrozenDictionary<string, long>.Empty;
+    // Plain dictionaries, not frozen ones: a power-levels event is read on every auth check, and freezing costs
+    // more to build than it saves on the few lookups one check makes.
+    private readonly Dictionary<string, long> _explicit;
 
-    private readonly FrozenDictionary<string, long> _explicit;
-
-    private PowerLevels(RoomCreators creators, bool fromEvent, FrozenDictionary<string, long> explicitLevels,
-        FrozenDictionary<string, long> users, FrozenDictionary<string, long> events, FrozenDictionary<string, long> notifications)
+    private PowerLevels(RoomCreators creators, bool fromEvent, Dictionary<string, long> explicitLevels,
+        Dictionary<string, long> users, Dictionary<string, long> events, Dictionary<string, long> notifications)
     {
         Creators = creators;
         FromEvent = fromEvent;
@@ -80,7 +80,7 @@ public sealed class PowerLevels
     public static PowerLevels Defaults(RoomCreators creators)
     {
         ArgumentNullException.ThrowIfNull(creators);
-        return new PowerLevels(creators, false, s_empty, s_empty, s_empty, s_empty);
+        return new PowerLevels(creators, false, [], [], [], []);
     }
 
     /// <summary>
@@ -120,7 +120,7 @@ public sealed class PowerLevels
             return null;
         }
 
-        return new PowerLevels(creators, true, named.ToFrozenDictionary(StringComparer.Ordinal), users, events, notifications);
+        return new PowerLevels(creators, true, named, users, events, notifications);
     }
 
     /// <summary>
@@ -200,12 +200,12 @@ public sealed class PowerLevels
     // Before v10 a null stands for an unset key, as the reference implementation reads it; from v10 it is a non-integer.
     private static bool IsAbsent(JsonNode? node, RoomVersion version) => node is null && !version.IntegerPowerLevels;
 
-    private static FrozenDictionary<string, long>? ReadMap(JsonObject content, string key, RoomVersion version, out string? error)
+    private static Dictionary<string, long>? ReadMap(JsonObject content, string key, RoomVersion version, out string? error)
     {
         error = null;
         if (!content.TryGetPropertyValue(key, out var node) || IsAbsent(node, version))
         {
-            return s_empty;
+            return [];
         }
 
         if (node is not JsonObject map)
@@ -226,6 +226,6 @@ public sealed class PowerLevels
             result[name] = level;
         }
 
-        return result.ToFrozenDictionary(StringComparer.Ordinal);
+        return result;
     }
 }

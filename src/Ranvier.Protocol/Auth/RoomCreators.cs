@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text.Json.Nodes;
 using Ranvier.Protocol.Events;
 using Ranvier.Protocol.Rooms;
@@ -13,14 +12,14 @@ namespace Ranvier.Protocol.Auth;
 /// </summary>
 public sealed class RoomCreators
 {
-    private RoomCreators(FrozenSet<string> userIds, bool haveInfinitePower)
+    private RoomCreators(HashSet<string> userIds, bool haveInfinitePower)
     {
         UserIds = userIds;
         HaveInfinitePower = haveInfinitePower;
     }
 
     /// <summary>No known creator (no create event in the state at hand).</summary>
-    public static RoomCreators None { get; } = new(FrozenSet<string>.Empty, false);
+    public static RoomCreators None { get; } = new([], false);
 
     public IReadOnlySet<string> UserIds { get; }
 
@@ -41,15 +40,15 @@ public sealed class RoomCreators
         if (!version.ImplicitRoomCreator)
         {
             var creator = create.Content["creator"] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
-            return creator is null ? None : new RoomCreators(FrozenSet.Create(StringComparer.Ordinal, creator), false);
+            return creator is null ? None : new RoomCreators(new HashSet<string>(StringComparer.Ordinal) { creator }, false);
         }
 
         if (!version.PrivilegedCreators)
         {
-            return new RoomCreators(FrozenSet.Create(StringComparer.Ordinal, create.Sender), false);
+            return new RoomCreators(new HashSet<string>(StringComparer.Ordinal) { create.Sender }, false);
         }
 
-        var ids = new List<string> { create.Sender };
+        var ids = new HashSet<string>(StringComparer.Ordinal) { create.Sender };
         if (create.Content["additional_creators"] is JsonArray extra)
         {
             // Validity of this list is create rule 1.4 (v12); here the strings that are present are taken.
@@ -62,6 +61,6 @@ public sealed class RoomCreators
             }
         }
 
-        return new RoomCreators(ids.ToFrozenSet(StringComparer.Ordinal), true);
+        return new RoomCreators(ids, true);
     }
 }

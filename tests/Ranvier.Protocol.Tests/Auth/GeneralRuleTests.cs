@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using Ranvier.Protocol.Auth;
 using Ranvier.Protocol.Events;
 using Ranvier.Protocol.Rooms;
-using Ranvier.Protocol.Auth;
 using static Ranvier.Protocol.Tests.Auth.TestRoom;
 
 namespace Ranvier.Protocol.Tests.Auth;
