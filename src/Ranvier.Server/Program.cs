@@ -68,7 +68,6 @@ public static class Program
         try
         {
             app = RanvierHost.Build(await RanvierHost.CreateBuilderAsync(options, cancellationToken));
-            await app.StartAsync(cancellationToken);
         }
         catch (StartupException e)
         {
@@ -78,6 +77,17 @@ public static class Program
 
         await using (app)
         {
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException e)
+            {
+                // Kestrel reports an address in use or a port it may not bind as an IOException.
+                await Console.Error.WriteLineAsync($"Ranvier could not listen on {options.ListenAddress}:{options.ListenPort}: {e.Message}");
+                return 1;
+            }
+
             RanvierHost.LogStartup(app);
             // SIGINT/SIGTERM: the host stops accepting connections, lets in-flight requests finish (up to the
             // shutdown timeout) and disposes the services, which flushes and closes the store.

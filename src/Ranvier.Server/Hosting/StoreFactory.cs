@@ -31,9 +31,5 @@ internal static class StoreFactory
         {
             throw new StartupException($"The database '{options.SqlitePath}' cannot be opened: {e.Message}", e);
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e)
-        {
-            throw new StartupException($"The database '{options.SqlitePath}' cannot be opened: {e.Message}", e);
-        }
     }
 }

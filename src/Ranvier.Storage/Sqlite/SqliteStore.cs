@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Ranvier.Storage.Accounts;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Rooms;
@@ -39,7 +40,8 @@ public sealed class SqliteStore : IRanvierStore
 
     /// <summary>
     /// Opens (creating if needed) the database at <see cref="SqliteStoreOptions.Path"/> and migrates it.
-    /// Throws <see cref="SchemaVersionException"/> for a database written by a newer Ranvier.
+    /// Throws <see cref="SchemaVersionException"/> for a database written by a newer Ranvier, and
+    /// <see cref="StorageException"/> for a file that cannot be opened as a database.
     /// </summary>
     public static Task<SqliteStore> OpenAsync(SqliteStoreOptions options, CancellationToken cancellationToken = default)
     {
@@ -53,15 +55,21 @@ public sealed class SqliteStore : IRanvierStore
         }
 
         // Opening and migrating is synchronous file work done once at start-up.
-        var writer = SqliteSession.Open(options.Path, readOnly: false, options);
+        SqliteSession? writer = null;
         try
         {
+            writer = SqliteSession.Open(options.Path, readOnly: false, options);
             SqliteMigrations.Apply(writer);
             return Task.FromResult(new SqliteStore(writer, options));
         }
+        catch (SqliteException e)
+        {
+            writer?.Dispose();
+            throw new StorageException($"SQLite cannot use '{options.Path}': {e.Message}", e);
+        }
         catch
         {
-            writer.Dispose();
+            writer?.Dispose();
             throw;
         }
     }

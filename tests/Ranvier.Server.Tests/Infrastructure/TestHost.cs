@@ -40,13 +40,21 @@ public sealed class TestHost : IAsyncDisposable
         var environment = yaml.Contains("data_directory:", StringComparison.Ordinal)
             ? new Hashtable()
             : new Hashtable { ["RANVIER_DATA_DIRECTORY"] = directory.Path };
-        var options = ConfigLoader.FromYaml(yaml, null, environment);
-        var builder = await RanvierHost.CreateBuilderAsync(options);
-        builder.WebHost.UseTestServer();
-        var app = RanvierHost.Build(builder);
-        configure?.Invoke(app);
-        await app.StartAsync();
-        return new TestHost(app, directory, options);
+        try
+        {
+            var options = ConfigLoader.FromYaml(yaml, null, environment);
+            var builder = await RanvierHost.CreateBuilderAsync(options);
+            builder.WebHost.UseTestServer();
+            var app = RanvierHost.Build(builder);
+            configure?.Invoke(app);
+            await app.StartAsync();
+            return new TestHost(app, directory, options);
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
     }
 
     /// <summary>

@@ -24,6 +24,30 @@ public class ServerProcessTests
     }
 
     [Fact]
+    public async Task A_port_in_use_fails_with_a_clear_message_and_exit_code_1()
+    {
+        await using var first = await ServerProcess.StartAsync();
+        using var directory = new TempDirectory();
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "ranvier.dll") },
+            WorkingDirectory = directory.Path,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        info.Environment["RANVIER_LISTEN__PORT"] = first.BaseUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await stdout;
+
+        process.ExitCode.ShouldBe(1);
+        stderr.ShouldContain("could not listen on 127.0.0.1:" + first.BaseUrl.Port);
+    }
+
+    [Fact]
     public async Task A_bad_configuration_fails_fast_with_the_key_named()
     {
         using var directory = new TempDirectory();
