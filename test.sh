@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Ranvier test suite and ends with one line summing them: "N passed, N failed, N skipped".
 # Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Config]
+# After the .NET tests it runs the tier-3 suites in tests/e2e (matrix-js-sdk and matrix-nio against a real server).
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -12,7 +13,7 @@ dotnet build Ranvier.slnx -nologo -clp:ErrorsOnly
 build=$?
 if [ $build -ne 0 ]; then
   echo "build failed"
-  echo "0 passed, 1 failed"
+  echo "0 passed, 1 failed, 0 skipped"
   exit 1
 fi
 
@@ -31,6 +32,46 @@ read -r passed failed skipped < <(awk '
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # A suite crashed or did not report: count it as a failure so the sum never looks green.
   failed=1
+fi
+
+# Tier-3 end-to-end suites (tests/e2e): real Matrix clients against the ranvier.dll built above. Each prints
+# "# pass N", "# fail N", "# skipped N" at the end (node's TAP summary; tests/e2e/nio/run.py mimics it).
+run_e2e() {
+  local name=$1; shift
+  local out p f s rc
+  out=$(mktemp)
+  timeout 300 "$@" >"$out" 2>&1
+  rc=$?
+  read -r p f s < <(awk '
+    /^# pass [0-9]+$/ { p = $3 } /^# fail [0-9]+$/ { f = $3 } /^# skipped [0-9]+$/ { s = $3 }
+    END { print p + 0, f + 0, s + 0 }' "$out")
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    f=1  # crashed, timed out, or failed in a hook outside any test
+  fi
+  if [ "$f" -ne 0 ]; then
+    cat "$out"
+  fi
+  rm -f "$out"
+  echo "e2e $name: $p passed, $f failed, $s skipped"
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+  [ "$rc" -eq 0 ] || status=1
+}
+
+# A suite that cannot even start counts as one failure.
+e2e_missing() {
+  echo "e2e $1: cannot run: $2"
+  failed=$((failed + 1)) status=1
+}
+
+if [ -x tests/e2e/js/node_modules/.bin/node ]; then
+  run_e2e js bash -c 'cd tests/e2e/js && exec node_modules/.bin/node --test --test-reporter=tap test/*.test.mjs'
+else
+  e2e_missing js "tests/e2e/js/node_modules is not installed; run 'npm ci' there (.ci/run does)"
+fi
+if /usr/bin/python3 -c 'import nio' 2>/dev/null; then
+  run_e2e nio /usr/bin/python3 tests/e2e/nio/run.py
+else
+  e2e_missing nio "/usr/bin/python3 has no matrix-nio; apt-get install python3-matrix-nio python3-olm (.ci/run does)"
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
