@@ -9,6 +9,13 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# Debian packages and the pinned npm packages of tests/e2e; quick when they are already there.
+if ! scripts/install-test-deps.sh; then
+  echo "installing the test dependencies failed"
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
 dotnet build Ranvier.slnx -nologo -clp:ErrorsOnly
 build=$?
 if [ $build -ne 0 ]; then

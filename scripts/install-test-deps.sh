@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what the test suites need, once: Debian packages (libsodium, matrix-nio for tests/e2e/nio, npm)
+# and the pinned npm packages of tests/e2e/js (matrix-js-sdk, its Rust crypto and a Node 22 binary).
+# Idempotent and quiet when everything is there already; test.sh runs it first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+
+need=()
+ldconfig -p | grep -q 'libsodium\.so\.23' || need+=(libsodium23)
+for pkg in python3-matrix-nio python3-olm; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
+done
+command -v npm >/dev/null || need+=(npm)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-test-deps: missing Debian packages: ${need[*]} (run as root, or apt-get install them)" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# npm ci only when the lock file changed since the last install (npm records it in node_modules).
+js=tests/e2e/js
+if [ ! -f "$js/node_modules/.package-lock.json" ] || [ "$js/package-lock.json" -nt "$js/node_modules/.package-lock.json" ]; then
+  (cd "$js" && npm ci --no-audit --no-fund --loglevel=error)
+fi
