@@ -26,6 +26,21 @@ public interface IAccountStore
     /// <summary>Creates a user. Throws <see cref="StorageConflictException"/> when the user ID is taken.</summary>
     Task CreateUserAsync(UserRecord user, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Creates a user with, optionally, its first device and access token, in one transaction: either all
+    /// exist afterwards or none. Throws <see cref="StorageConflictException"/> when the user ID is taken.
+    /// </summary>
+    Task RegisterAsync(UserRecord user, DeviceRecord? device, AccessTokenRecord? token, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Starts a session of an existing user (login): creates the device unless it exists (then it is reused
+    /// unchanged) and stores the access token, in one transaction.
+    /// </summary>
+    Task OpenSessionAsync(DeviceRecord device, AccessTokenRecord token, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every device of a user and with them every access token (logout everywhere). Returns how many.</summary>
+    Task<int> DeleteAllDevicesAsync(string userId, CancellationToken cancellationToken = default);
+
     Task<UserRecord?> GetUserAsync(string userId, CancellationToken cancellationToken = default);
 
     /// <summary>Creates a device of an existing user. Throws <see cref="StorageConflictException"/> when it exists.</summary>

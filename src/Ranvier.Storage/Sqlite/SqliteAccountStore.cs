@@ -8,21 +8,86 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
     public Task CreateUserAsync(UserRecord user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
+        return writes.ExecuteAsync(s => InsertUser(s, user), cancellationToken);
+    }
+
+    public Task RegisterAsync(UserRecord user, DeviceRecord? device, AccessTokenRecord? token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
         return writes.ExecuteAsync(
             s =>
             {
-                try
+                InsertUser(s, user);
+                if (device is not null)
                 {
-                    return s.Command("INSERT INTO users (user_id, password_hash, kind, created_ts, deactivated) VALUES (@u, @p, @k, @c, @d)")
-                        .With("@u", user.UserId).With("@p", user.PasswordHash).With("@k", (int)user.Kind)
-                        .With("@c", user.CreatedTs).With("@d", user.Deactivated).ExecuteNonQuery();
+                    InsertDevice(s, device);
                 }
-                catch (SqliteException e) when (SqliteErrors.IsUniqueViolation(e))
-                {
-                    throw new StorageConflictException($"The user {user.UserId} already exists.", e);
-                }
+
+                return token is null ? 0 : InsertToken(s, token);
             },
             cancellationToken);
+    }
+
+    public Task OpenSessionAsync(DeviceRecord device, AccessTokenRecord token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(token);
+        return writes.ExecuteAsync(
+            s =>
+            {
+                // An existing device is reused as it is (its display name kept); a new one is created.
+                s.Command("INSERT INTO devices (user_id, device_id, display_name, last_seen_ip, last_seen_ts) VALUES (@u, @d, @n, @ip, @ts) ON CONFLICT DO NOTHING")
+                    .With("@u", device.UserId).With("@d", device.DeviceId).With("@n", device.DisplayName)
+                    .With("@ip", device.LastSeenIp).With("@ts", device.LastSeenTs).ExecuteNonQuery();
+                return InsertToken(s, token);
+            },
+            cancellationToken);
+    }
+
+    public Task<int> DeleteAllDevicesAsync(string userId, CancellationToken cancellationToken = default) =>
+        // Their access tokens go with them (ON DELETE CASCADE).
+        writes.ExecuteAsync(s => s.Command("DELETE FROM devices WHERE user_id = @u").With("@u", userId).ExecuteNonQuery(), cancellationToken);
+
+    private static int InsertUser(SqliteSession s, UserRecord user)
+    {
+        try
+        {
+            return s.Command("INSERT INTO users (user_id, password_hash, kind, created_ts, deactivated) VALUES (@u, @p, @k, @c, @d)")
+                .With("@u", user.UserId).With("@p", user.PasswordHash).With("@k", (int)user.Kind)
+                .With("@c", user.CreatedTs).With("@d", user.Deactivated).ExecuteNonQuery();
+        }
+        catch (SqliteException e) when (SqliteErrors.IsUniqueViolation(e))
+        {
+            throw new StorageConflictException($"The user {user.UserId} already exists.", e);
+        }
+    }
+
+    private static int InsertDevice(SqliteSession s, DeviceRecord device)
+    {
+        try
+        {
+            return s.Command("INSERT INTO devices (user_id, device_id, display_name, last_seen_ip, last_seen_ts) VALUES (@u, @d, @n, @ip, @ts)")
+                .With("@u", device.UserId).With("@d", device.DeviceId).With("@n", device.DisplayName)
+                .With("@ip", device.LastSeenIp).With("@ts", device.LastSeenTs).ExecuteNonQuery();
+        }
+        catch (SqliteException e) when (SqliteErrors.IsUniqueViolation(e))
+        {
+            throw new StorageConflictException($"The device {device.DeviceId} of {device.UserId} already exists.", e);
+        }
+    }
+
+    private static int InsertToken(SqliteSession s, AccessTokenRecord token)
+    {
+        try
+        {
+            return s.Command("INSERT INTO access_tokens (token_hash, user_id, device_id, expires_ts, refresh_token_hash) VALUES (@h, @u, @d, @e, @r)")
+                .With("@h", token.TokenHash).With("@u", token.UserId).With("@d", token.DeviceId)
+                .With("@e", token.ExpiresTs).With("@r", token.RefreshTokenHash).ExecuteNonQuery();
+        }
+        catch (SqliteException e) when (SqliteErrors.IsUniqueViolation(e))
+        {
+            throw new StorageConflictException("An access token with the same hash already exists.", e);
+        }
     }
 
     public Task<UserRecord?> GetUserAsync(string userId, CancellationToken cancellationToken = default) =>
@@ -40,21 +105,7 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
     public Task CreateDeviceAsync(DeviceRecord device, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(device);
-        return writes.ExecuteAsync(
-            s =>
-            {
-                try
-                {
-                    return s.Command("INSERT INTO devices (user_id, device_id, display_name, last_seen_ip, last_seen_ts) VALUES (@u, @d, @n, @ip, @ts)")
-                        .With("@u", device.UserId).With("@d", device.DeviceId).With("@n", device.DisplayName)
-                        .With("@ip", device.LastSeenIp).With("@ts", device.LastSeenTs).ExecuteNonQuery();
-                }
-                catch (SqliteException e) when (SqliteErrors.IsUniqueViolation(e))
-                {
-                    throw new StorageConflictException($"The device {device.DeviceId} of {device.UserId} already exists.", e);
-                }
-            },
-            cancellationToken);
+        return writes.ExecuteAsync(s => InsertDevice(s, device), cancellationToken);
     }
 
     public Task<DeviceRecord?> GetDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken = default) =>
@@ -98,21 +149,7 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
     public Task StoreAccessTokenAsync(AccessTokenRecord token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
-        return writes.ExecuteAsync(
-            s =>
-            {
-                try
-                {
-                    return s.Command("INSERT INTO access_tokens (token_hash, user_id, device_id, expires_ts, refresh_token_hash) VALUES (@h, @u, @d, @e, @r)")
-                        .With("@h", token.TokenHash).With("@u", token.UserId).With("@d", token.DeviceId)
-                        .With("@e", token.ExpiresTs).With("@r", token.RefreshTokenHash).ExecuteNonQuery();
-                }
-                catch (SqliteException e) when (SqliteErrors.IsUniqueViolation(e))
-                {
-                    throw new StorageConflictException("An access token with the same hash already exists.", e);
-                }
-            },
-            cancellationToken);
+        return writes.ExecuteAsync(s => InsertToken(s, token), cancellationToken);
     }
 
     public Task<AccessTokenRecord?> FindAccessTokenAsync(ReadOnlyMemory<byte> tokenHash, CancellationToken cancellationToken = default)

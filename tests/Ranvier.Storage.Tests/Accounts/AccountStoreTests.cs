@@ -121,4 +121,62 @@ public sealed class AccountStoreTests : StoreTestBase
     });
 
     private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task Register_creates_user_device_and_token_together(string engine) => WithStoreAsync(engine, async store =>
+    {
+        var device = new DeviceRecord(Alice.UserId, "PHONE", "phone");
+        var token = new AccessTokenRecord(SHA256.HashData("t1"u8), Alice.UserId, "PHONE");
+
+        await store.Accounts.RegisterAsync(Alice, device, token);
+
+        (await store.Accounts.GetUserAsync(Alice.UserId)).ShouldBe(Alice);
+        (await store.Accounts.GetDeviceAsync(Alice.UserId, "PHONE")).ShouldBe(device);
+        (await store.Accounts.FindAccessTokenAsync(token.TokenHash))!.DeviceId.ShouldBe("PHONE");
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task A_failed_registration_leaves_nothing_behind(string engine) => WithStoreAsync(engine, async store =>
+    {
+        var existing = new AccessTokenRecord(SHA256.HashData("taken"u8), "@bob:test", "BOBDEV");
+        await store.Accounts.RegisterAsync(new UserRecord("@bob:test", null, AccountKind.User, 1), new DeviceRecord("@bob:test", "BOBDEV", null), existing);
+
+        // The token hash collides, so the whole registration must roll back, user and device included.
+        await Should.ThrowAsync<StorageConflictException>(() =>
+            store.Accounts.RegisterAsync(Alice, new DeviceRecord(Alice.UserId, "PHONE", null), existing with { UserId = Alice.UserId, DeviceId = "PHONE" }));
+
+        (await store.Accounts.GetUserAsync(Alice.UserId)).ShouldBeNull();
+        (await store.Accounts.ListDevicesAsync(Alice.UserId)).ShouldBeEmpty();
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task Opening_a_session_reuses_an_existing_device(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await store.Accounts.RegisterAsync(Alice, new DeviceRecord(Alice.UserId, "PHONE", "named"), null);
+
+        await store.Accounts.OpenSessionAsync(new DeviceRecord(Alice.UserId, "PHONE", "ignored"), new AccessTokenRecord(SHA256.HashData("a"u8), Alice.UserId, "PHONE"));
+        await store.Accounts.OpenSessionAsync(new DeviceRecord(Alice.UserId, "LAPTOP", "laptop"), new AccessTokenRecord(SHA256.HashData("b"u8), Alice.UserId, "LAPTOP"));
+
+        (await store.Accounts.GetDeviceAsync(Alice.UserId, "PHONE"))!.DisplayName.ShouldBe("named");
+        (await store.Accounts.ListDevicesAsync(Alice.UserId)).Count.ShouldBe(2);
+        (await store.Accounts.FindAccessTokenAsync(SHA256.HashData("a"u8))).ShouldNotBeNull();
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task Deleting_all_devices_revokes_every_token(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await store.Accounts.CreateUserAsync(Alice);
+        await store.Accounts.OpenSessionAsync(new DeviceRecord(Alice.UserId, "A", null), new AccessTokenRecord(SHA256.HashData("a"u8), Alice.UserId, "A"));
+        await store.Accounts.OpenSessionAsync(new DeviceRecord(Alice.UserId, "B", null), new AccessTokenRecord(SHA256.HashData("b"u8), Alice.UserId, "B"));
+
+        (await store.Accounts.DeleteAllDevicesAsync(Alice.UserId)).ShouldBe(2);
+
+        (await store.Accounts.FindAccessTokenAsync(SHA256.HashData("a"u8))).ShouldBeNull();
+        (await store.Accounts.FindAccessTokenAsync(SHA256.HashData("b"u8))).ShouldBeNull();
+        (await store.Accounts.GetUserAsync(Alice.UserId)).ShouldNotBeNull();
+    });
 }
