@@ -75,4 +75,16 @@ internal static unsafe partial class Sodium
     [LibraryImport(Library)]
     internal static partial int crypto_sign_ed25519_verify_detached(
         byte* signature, byte* message, ulong messageLength, byte* publicKey);
+
+    /// <summary>crypto_pwhash_argon2id_STRBYTES: the size of an encoded hash buffer, terminator included.</summary>
+    internal const int PasswordHashStringBytes = 128;
+
+    [LibraryImport(Library)]
+    internal static partial int crypto_pwhash_argon2id_str(byte* hash, byte* password, ulong passwordLength, ulong opsLimit, nuint memLimit);
+
+    [LibraryImport(Library)]
+    internal static partial int crypto_pwhash_argon2id_str_verify(byte* hash, byte* password, ulong passwordLength);
+
+    [LibraryImport(Library)]
+    internal static partial int crypto_pwhash_argon2id_str_needs_rehash(byte* hash, ulong opsLimit, nuint memLimit);
 }
