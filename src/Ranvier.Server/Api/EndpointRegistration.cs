@@ -21,6 +21,8 @@ internal static class EndpointRegistration
         {
             var client = app.MapGroup(prefix);
             client.MapAccountEndpoints();
+            client.MapRegistrationEndpoints();
+            client.MapLoginEndpoints();
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Net;
+using Ranvier.Protocol.Crypto;
 using Ranvier.Protocol.Identifiers;
 
 namespace Ranvier.Server.Configuration;
@@ -156,6 +157,17 @@ public static class ConfigLoader
             errors.Add("limits.max_json_body_bytes: must be at least 1024 and at most limits.max_request_body_bytes.");
         }
 
+        var registration = ParseEnum<RegistrationMode>(c.Registration.Mode, "registration.mode", errors);
+        if (c.PasswordHashing.Iterations is < 1 or > 100)
+        {
+            errors.Add($"password_hashing.iterations: {c.PasswordHashing.Iterations} is out of range (1–100).");
+        }
+
+        if (c.PasswordHashing.MemoryKib is < 64 or > 4 * 1024 * 1024)
+        {
+            errors.Add($"password_hashing.memory_kib: {c.PasswordHashing.MemoryKib} is out of range (64–4194304).");
+        }
+
         var level = ParseLogLevel(c.Logging.Level, errors);
         var format = ParseEnum<LogFormat>(c.Logging.Format, "logging.format", errors);
 
@@ -190,6 +202,8 @@ public static class ConfigLoader
             MaxJsonBodyBytes = c.Limits.MaxJsonBodyBytes,
             LogLevel = level,
             LogFormat = format,
+            RegistrationMode = registration,
+            PasswordHashCost = new PasswordHashCost(c.PasswordHashing.Iterations, c.PasswordHashing.MemoryKib),
             ConfigPath = origin,
         };
     }

@@ -37,6 +37,27 @@ internal sealed class RanvierConfig
 
     [ConfigurationKeyName("logging")]
     public LoggingConfig Logging { get; set; } = new();
+
+    [ConfigurationKeyName("registration")]
+    public RegistrationConfig Registration { get; set; } = new();
+
+    [ConfigurationKeyName("password_hashing")]
+    public PasswordHashingConfig PasswordHashing { get; set; } = new();
+}
+
+internal sealed class RegistrationConfig
+{
+    [ConfigurationKeyName("mode")]
+    public string Mode { get; set; } = "closed";
+}
+
+internal sealed class PasswordHashingConfig
+{
+    [ConfigurationKeyName("iterations")]
+    public int Iterations { get; set; } = 2;
+
+    [ConfigurationKeyName("memory_kib")]
+    public int MemoryKib { get; set; } = 65536;
 }
 
 internal sealed class ListenConfig

@@ -1,4 +1,5 @@
 using System.Net;
+using Ranvier.Protocol.Crypto;
 
 namespace Ranvier.Server.Configuration;
 
@@ -14,6 +15,16 @@ public enum SqliteSynchronous
 {
     Normal,
     Full,
+}
+
+/// <summary>Who may create an account through <c>POST /register</c>.</summary>
+public enum RegistrationMode
+{
+    /// <summary>Nobody: accounts come from an administrator.</summary>
+    Closed,
+
+    /// <summary>Anyone who can reach the server.</summary>
+    Open,
 }
 
 /// <summary>The console log's shape.</summary>
@@ -67,6 +78,10 @@ public sealed record RanvierOptions
     public required LogLevel LogLevel { get; init; }
 
     public required LogFormat LogFormat { get; init; }
+
+    public required RegistrationMode RegistrationMode { get; init; }
+
+    public required PasswordHashCost PasswordHashCost { get; init; }
 
     /// <summary>Where the configuration came from: a file path, or null for the built-in defaults.</summary>
     public string? ConfigPath { get; init; }

@@ -1,7 +1,12 @@
+using Ranvier.Server.Services.Accounts;
+using Ranvier.Server.Services.Auth;
+
 namespace Ranvier.Server.Hosting;
 
 /// <summary>Registers the server's services in one place.</summary>
 internal static class ServiceRegistration
 {
-    public static IServiceCollection AddRanvierServices(this IServiceCollection services) => services;
+    public static IServiceCollection AddRanvierServices(this IServiceCollection services) => services
+        .AddSingleton<UserInteractiveAuth>()
+        .AddSingleton<AccountService>();
 }

@@ -40,6 +40,12 @@ public sealed class TestHost : IAsyncDisposable
         var environment = yaml.Contains("data_directory:", StringComparison.Ordinal)
             ? new Hashtable()
             : new Hashtable { ["RANVIER_DATA_DIRECTORY"] = directory.Path };
+        if (!yaml.Contains("password_hashing:", StringComparison.Ordinal))
+        {
+            // The cheapest Argon2id cost keeps tests fast; the cost itself is tested in the protocol tests.
+            environment["RANVIER_PASSWORD_HASHING__ITERATIONS"] = "1";
+            environment["RANVIER_PASSWORD_HASHING__MEMORY_KIB"] = "64";
+        }
         try
         {
             var options = ConfigLoader.FromYaml(yaml, null, environment);

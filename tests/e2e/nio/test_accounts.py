@@ -4,13 +4,14 @@ import os
 import unittest
 import uuid
 
-from nio.responses import LoginResponse, RegisterResponse, WhoamiResponse
+from nio.responses import LoginResponse, LogoutResponse, RegisterResponse, WhoamiError, WhoamiResponse
 
 from ranvier_server import RanvierTestCase
 
 
 class AccountTests(RanvierTestCase):
-    @unittest.skip("waits on POST /register and /login")
+    server_env = {"RANVIER_REGISTRATION__MODE": "open"}
+
     async def test_register_then_password_login_then_whoami_names_the_user(self):
         localpart = f"bob-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         password = "correct horse battery staple"
@@ -30,6 +31,15 @@ class AccountTests(RanvierTestCase):
         me = await client.whoami()
         self.assertIsInstance(me, WhoamiResponse, str(me))
         self.assertEqual(me.user_id, user_id)
+
+        # Logging out ends the session: the same token is refused afterwards.
+        token = client.access_token
+        logout = await client.logout()
+        self.assertIsInstance(logout, LogoutResponse, str(logout))
+        stale = self.nio_client(user=localpart, access_token=token)
+        refused = await stale.whoami()
+        self.assertIsInstance(refused, WhoamiError, str(refused))
+        self.assertEqual(refused.status_code, "M_UNKNOWN_TOKEN")
 
 
 if __name__ == "__main__":

@@ -17,5 +17,10 @@ namespace Ranvier.Server.Api.Json;
 [JsonSerializable(typeof(WellKnownServerResponse))]
 [JsonSerializable(typeof(FederationVersionResponse))]
 [JsonSerializable(typeof(WhoAmIResponse))]
+[JsonSerializable(typeof(RegisterResponse))]
+[JsonSerializable(typeof(AvailableResponse))]
+[JsonSerializable(typeof(LoginFlowsResponse))]
+[JsonSerializable(typeof(LoginResponse))]
+[JsonSerializable(typeof(EmptyResponse))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class RanvierJsonContext : JsonSerializerContext;

@@ -5,10 +5,10 @@ import { useServer } from "../harness.mjs";
 import { clientFor, uniqueLocalpart } from "../clients.mjs";
 
 describe("accounts (matrix-js-sdk)", () => {
-  const server = useServer();
+  const server = useServer({ env: { RANVIER_REGISTRATION__MODE: "open" } });
 
-  test("register with m.login.dummy, log in with the password, whoami names the user",
-    { skip: "waits on POST /register and /login" }, async () => {
+  test("register with m.login.dummy, log in with the password, whoami names the user, logout ends it",
+    async () => {
       const localpart = uniqueLocalpart("alice");
       const password = "correct horse battery staple";
 
@@ -32,5 +32,11 @@ describe("accounts (matrix-js-sdk)", () => {
       const me = await session.whoami();
       assert.equal(me.user_id, registered.user_id);
       assert.equal(me.device_id, login.device_id);
+
+      await session.logout();
+      await assert.rejects(
+        clientFor(server(), { accessToken: login.access_token, userId: login.user_id }).whoami(),
+        (err) => err.errcode === "M_UNKNOWN_TOKEN" && err.httpStatus === 401,
+      );
     });
 });

@@ -1,0 +1,85 @@
+using Ranvier.Server.Configuration;
+using Ranvier.Server.Http;
+using Ranvier.Server.Services.Accounts;
+using Ranvier.Server.Services.Auth;
+
+namespace Ranvier.Server.Api.Client;
+
+/// <summary>Client-server API "Login" and "Logout".</summary>
+internal static class LoginEndpoints
+{
+    private const string PasswordLogin = "m.login.password";
+
+    private static readonly LoginFlowsResponse Flows = new([new LoginFlow(PasswordLogin)]);
+
+    public static void MapLoginEndpoints(this RouteGroupBuilder client)
+    {
+        client.MapGet("/login", () => TypedResults.Ok(Flows));
+        client.MapPost("/login", Login);
+        client.MapPost("/logout", Logout).RequireAccessToken();
+        client.MapPost("/logout/all", LogoutAll).RequireAccessToken();
+    }
+
+    /// <summary>POST /login — exchanges credentials for an access token on a (new or reused) device.</summary>
+    private static async Task<LoginResponse> Login(HttpRequest request, RanvierOptions options, AccountService accounts, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, options.MaxJsonBodyBytes, cancellationToken);
+        var type = JsonFields.RequiredString(body, "type");
+        if (type != PasswordLogin)
+        {
+            throw new MatrixError(StatusCodes.Status400BadRequest, "M_UNKNOWN", $"Unknown login type '{type}'");
+        }
+
+        var user = ReadUser(body);
+        var password = JsonFields.RequiredString(body, "password");
+        var deviceId = RegistrationEndpoints.ReadDeviceId(body);
+        var displayName = JsonFields.OptionalString(body, "initial_device_display_name");
+        _ = JsonFields.OptionalBool(body, "refresh_token");
+
+        var session = await accounts.LoginWithPasswordAsync(user, password, deviceId, displayName, cancellationToken);
+        return new LoginResponse(session.UserId, session.AccessToken, session.DeviceId, options.ServerName);
+    }
+
+    /// <summary>POST /logout — ends this device's session.</summary>
+    private static async Task<EmptyResponse> Logout(RequestContext context, AccountService accounts, CancellationToken cancellationToken)
+    {
+        await accounts.LogoutAsync(context, cancellationToken);
+        return EmptyResponse.Instance;
+    }
+
+    /// <summary>POST /logout/all — ends every session of the user.</summary>
+    private static async Task<EmptyResponse> LogoutAll(RequestContext context, AccountService accounts, CancellationToken cancellationToken)
+    {
+        await accounts.LogoutAllAsync(context, cancellationToken);
+        return EmptyResponse.Instance;
+    }
+
+    // The user comes from identifier {type: m.id.user, user}, or the deprecated top-level "user".
+    private static string ReadUser(System.Text.Json.Nodes.JsonObject body)
+    {
+        if (JsonFields.OptionalObject(body, "identifier") is { } identifier)
+        {
+            var identifierType = JsonFields.RequiredString(identifier, "type");
+            if (identifierType != "m.id.user")
+            {
+                throw new MatrixError(StatusCodes.Status400BadRequest, "M_UNKNOWN", $"Unsupported identifier type '{identifierType}'");
+            }
+
+            return JsonFields.RequiredString(identifier, "user");
+        }
+
+        return JsonFields.OptionalString(body, "user") ?? throw MatrixError.MissingParam("'identifier' is required");
+    }
+}
+
+internal sealed record LoginFlow(string Type);
+
+internal sealed record LoginFlowsResponse(IReadOnlyList<LoginFlow> Flows);
+
+internal sealed record LoginResponse(string UserId, string AccessToken, string DeviceId, string HomeServer);
+
+/// <summary>The empty JSON object many endpoints answer with.</summary>
+internal sealed record EmptyResponse
+{
+    public static readonly EmptyResponse Instance = new();
+}

@@ -1,0 +1,154 @@
+using System.Security.Cryptography;
+using Ranvier.Protocol.Crypto;
+using Ranvier.Protocol.Identifiers;
+using Ranvier.Server.Configuration;
+using Ranvier.Server.Http;
+using Ranvier.Server.Services.Auth;
+using Ranvier.Storage;
+using Ranvier.Storage.Accounts;
+
+namespace Ranvier.Server.Services.Accounts;
+
+/// <summary>A new session: the token is shown to the client once and stored only as its hash.</summary>
+public sealed record SessionGrant(string UserId, string DeviceId, string AccessToken);
+
+/// <summary>
+/// Accounts and their sessions: registration, password login and logout. Each operation is one store
+/// transaction, so a failed request leaves nothing behind.
+/// </summary>
+public sealed class AccountService(RanvierOptions options, IAccountStore accounts, TimeProvider time)
+{
+    private const string DeviceIdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    private const string LocalpartAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private readonly ServerName serverName = ServerName.Parse(options.ServerName);
+
+    /// <summary>
+    /// Checks that <paramref name="localpart"/> may name a new account here (spec: user identifiers, the
+    /// grammar for new IDs) and is free. Throws 400 M_INVALID_USERNAME or M_USER_IN_USE.
+    /// </summary>
+    public async Task<UserId> CheckAvailableAsync(string localpart, CancellationToken cancellationToken)
+    {
+        var userId = ParseNewLocalpart(localpart);
+        if (await accounts.GetUserAsync(userId.ToString(), cancellationToken) is not null)
+        {
+            throw UserInUse();
+        }
+
+        return userId;
+    }
+
+    /// <summary>Validates a requested localpart without looking at the store.</summary>
+    public UserId ParseNewLocalpart(string localpart)
+    {
+        ArgumentNullException.ThrowIfNull(localpart);
+        if (!UserId.TryCreate(localpart, serverName, out var userId, out var reason))
+        {
+            throw new MatrixError(StatusCodes.Status400BadRequest, "M_INVALID_USERNAME", "Invalid username: " + reason);
+        }
+
+        return userId;
+    }
+
+    /// <summary>
+    /// Creates an account (with a generated localpart when none is asked for) and, unless
+    /// <paramref name="inhibitLogin"/>, its first device and access token.
+    /// </summary>
+    public async Task<(string UserId, SessionGrant? Session)> RegisterAsync(
+        string? localpart, string password, string? deviceId, string? deviceDisplayName, bool inhibitLogin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(password);
+        var userId = localpart is null ? await GenerateUserIdAsync(cancellationToken) : ParseNewLocalpart(localpart);
+        var user = new UserRecord(userId.ToString(), Argon2id.Hash(password, options.PasswordHashCost), AccountKind.User, Now());
+
+        DeviceRecord? device = null;
+        AccessTokenRecord? tokenRecord = null;
+        SessionGrant? session = null;
+        if (!inhibitLogin)
+        {
+            (device, tokenRecord, session) = NewSession(user.UserId, deviceId, deviceDisplayName);
+        }
+
+        try
+        {
+            await accounts.RegisterAsync(user, device, tokenRecord, cancellationToken);
+        }
+        catch (StorageConflictException)
+        {
+            throw UserInUse();
+        }
+
+        return (user.UserId, session);
+    }
+
+    /// <summary>
+    /// Password login (spec: "Login", m.login.password). <paramref name="user"/> is a localpart or a full
+    /// user ID of this server. A wrong password, an unknown or deactivated user all give the same 403, so the
+    /// answer does not reveal which accounts exist.
+    /// </summary>
+    public async Task<SessionGrant> LoginWithPasswordAsync(
+        string user, string password, string? deviceId, string? deviceDisplayName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var userId = ResolveLocalUser(user);
+        var record = userId is null ? null : await accounts.GetUserAsync(userId, cancellationToken);
+        if (record is null || record.Deactivated || record.PasswordHash is null || !Argon2id.Verify(record.PasswordHash, password))
+        {
+            throw MatrixError.Forbidden("Invalid username or password");
+        }
+
+        var (device, token, session) = NewSession(record.UserId, deviceId, deviceDisplayName);
+        await accounts.OpenSessionAsync(device, token, cancellationToken);
+        return session;
+    }
+
+    /// <summary>Ends the session of one device: the device and its tokens are deleted (spec: POST /logout).</summary>
+    public Task LogoutAsync(RequestContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return accounts.DeleteDeviceAsync(context.UserId, context.DeviceId, cancellationToken);
+    }
+
+    /// <summary>Ends every session of the user (spec: POST /logout/all).</summary>
+    public Task LogoutAllAsync(RequestContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return accounts.DeleteAllDevicesAsync(context.UserId, cancellationToken);
+    }
+
+    private (DeviceRecord Device, AccessTokenRecord Token, SessionGrant Session) NewSession(string userId, string? deviceId, string? displayName)
+    {
+        deviceId ??= RandomNumberGenerator.GetString(DeviceIdAlphabet, 10);
+        var token = AccessTokens.Generate();
+        return (
+            new DeviceRecord(userId, deviceId, displayName, null, Now()),
+            new AccessTokenRecord(AccessTokens.Hash(token), userId, deviceId),
+            new SessionGrant(userId, deviceId, token));
+    }
+
+    private string? ResolveLocalUser(string user)
+    {
+        if (!user.StartsWith('@'))
+        {
+            return UserId.TryCreate(user.ToLowerInvariant(), serverName, out var id, out _) ? id.ToString() : null;
+        }
+
+        return UserId.TryParse(user, out var parsed) && parsed.Server == serverName ? parsed.ToString() : null;
+    }
+
+    private async Task<UserId> GenerateUserIdAsync(CancellationToken cancellationToken)
+    {
+        // 12 random characters: a collision is practically impossible, but a taken ID is still skipped.
+        for (var attempt = 0; ; attempt++)
+        {
+            var candidate = ParseNewLocalpart(RandomNumberGenerator.GetString(LocalpartAlphabet, 12));
+            if (attempt > 3 || await accounts.GetUserAsync(candidate.ToString(), cancellationToken) is null)
+            {
+                return candidate;
+            }
+        }
+    }
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static MatrixError UserInUse() => new(StatusCodes.Status400BadRequest, "M_USER_IN_USE", "That user ID is already taken");
+}
