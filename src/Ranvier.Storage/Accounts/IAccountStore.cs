@@ -65,6 +65,28 @@ public interface IAccountStore
     /// </summary>
     Task<AccessTokenRecord?> FindAccessTokenAsync(ReadOnlyMemory<byte> tokenHash, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Replaces a user's password hash (null: no password login). When <paramref name="keepOnlyDeviceId"/> is
+    /// given, every other device of the user and its tokens are deleted in the same transaction (a password
+    /// change that logs out the other devices). Returns false for an unknown user, changing nothing.
+    /// </summary>
+    Task<bool> SetPasswordHashAsync(string userId, string? passwordHash, string? keepOnlyDeviceId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deactivates a user in one transaction: marked deactivated, password hash cleared, every device and
+    /// access token deleted. Returns false for an unknown user.
+    /// </summary>
+    Task<bool> DeactivateUserAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets a device's display name (null clears it). Returns false for an unknown device.</summary>
+    Task<bool> RenameDeviceAsync(string userId, string deviceId, string? displayName, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the listed devices of a user with their tokens, in one transaction; unknown IDs are skipped. Returns how many were deleted.</summary>
+    Task<int> DeleteDevicesAsync(string userId, IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every device of a user but <paramref name="keepDeviceId"/>, with their tokens. Returns how many were deleted.</summary>
+    Task<int> DeleteDevicesExceptAsync(string userId, string keepDeviceId, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes every access token of a device (logout). Returns how many were deleted.</summary>
     Task<int> DeleteAccessTokensAsync(string userId, string deviceId, CancellationToken cancellationToken = default);
 }

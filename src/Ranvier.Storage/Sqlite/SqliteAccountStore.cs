@@ -174,6 +174,69 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
                 .With("@u", userId).With("@d", deviceId).ExecuteNonQuery(),
             cancellationToken);
 
+    public Task<bool> SetPasswordHashAsync(string userId, string? passwordHash, string? keepOnlyDeviceId = null, CancellationToken cancellationToken = default) =>
+        writes.ExecuteAsync(
+            s =>
+            {
+                var found = s.Command("UPDATE users SET password_hash = @p WHERE user_id = @u")
+                    .With("@p", passwordHash).With("@u", userId).ExecuteNonQuery() > 0;
+                if (found && keepOnlyDeviceId is not null)
+                {
+                    DeleteOtherDevices(s, userId, keepOnlyDeviceId);
+                }
+
+                return found;
+            },
+            cancellationToken);
+
+    public Task<bool> DeactivateUserAsync(string userId, CancellationToken cancellationToken = default) =>
+        writes.ExecuteAsync(
+            s =>
+            {
+                var found = s.Command("UPDATE users SET deactivated = 1, password_hash = NULL WHERE user_id = @u")
+                    .With("@u", userId).ExecuteNonQuery() > 0;
+                if (found)
+                {
+                    // Tokens go with their devices (ON DELETE CASCADE).
+                    s.Command("DELETE FROM devices WHERE user_id = @u").With("@u", userId).ExecuteNonQuery();
+                }
+
+                return found;
+            },
+            cancellationToken);
+
+    public Task<bool> RenameDeviceAsync(string userId, string deviceId, string? displayName, CancellationToken cancellationToken = default) =>
+        writes.ExecuteAsync(
+            s => s.Command("UPDATE devices SET display_name = @n WHERE user_id = @u AND device_id = @d")
+                .With("@n", displayName).With("@u", userId).With("@d", deviceId).ExecuteNonQuery() > 0,
+            cancellationToken);
+
+    public Task<int> DeleteDevicesAsync(string userId, IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deviceIds);
+        return writes.ExecuteAsync(
+            s =>
+            {
+                // The statement is prepared once (the session caches it); lists are short (one user's devices).
+                var deleted = 0;
+                foreach (var deviceId in deviceIds.Distinct(StringComparer.Ordinal))
+                {
+                    deleted += s.Command("DELETE FROM devices WHERE user_id = @u AND device_id = @d")
+                        .With("@u", userId).With("@d", deviceId).ExecuteNonQuery();
+                }
+
+                return deleted;
+            },
+            cancellationToken);
+    }
+
+    public Task<int> DeleteDevicesExceptAsync(string userId, string keepDeviceId, CancellationToken cancellationToken = default) =>
+        writes.ExecuteAsync(s => DeleteOtherDevices(s, userId, keepDeviceId), cancellationToken);
+
+    private static int DeleteOtherDevices(SqliteSession s, string userId, string keepDeviceId) =>
+        s.Command("DELETE FROM devices WHERE user_id = @u AND device_id <> @d")
+            .With("@u", userId).With("@d", keepDeviceId).ExecuteNonQuery();
+
     private const string DeviceSelect = "SELECT user_id, device_id, display_name, last_seen_ip, last_seen_ts FROM devices";
 
     private static DeviceRecord ReadDevice(SqliteDataReader r) =>

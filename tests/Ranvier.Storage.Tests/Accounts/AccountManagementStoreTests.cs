@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using Ranvier.Storage.Accounts;
+using Ranvier.Storage.Tests.Engines;
+
+namespace Ranvier.Storage.Tests.Accounts;
+
+/// <summary>Password changes, deactivation and device management in the account store.</summary>
+public sealed class AccountManagementStoreTests : StoreTestBase
+{
+    private static readonly UserRecord Alice = new("@alice:test", "$argon2id$old", AccountKind.User, CreatedTs: 1);
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task Setting_the_password_hash_keeps_devices_unless_asked(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await WithDevicesAsync(store, "A", "B");
+
+        (await store.Accounts.SetPasswordHashAsync(Alice.UserId, "$argon2id$new")).ShouldBeTrue();
+
+        (await store.Accounts.GetUserAsync(Alice.UserId))!.PasswordHash.ShouldBe("$argon2id$new");
+        (await store.Accounts.ListDevicesAsync(Alice.UserId)).Count.ShouldBe(2);
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task Setting_the_password_hash_can_log_out_every_other_device(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await WithDevicesAsync(store, "A", "B", "C");
+
+        (await store.Accounts.SetPasswordHashAsync(Alice.UserId, "$argon2id$new", keepOnlyDeviceId: "B")).ShouldBeTrue();
+
+        (await store.Accounts.ListDevicesAsync(Alice.UserId)).Select(d => d.DeviceId).ShouldBe(["B"]);
+        (await store.Accounts.FindAccessTokenAsync(Token("A"))).ShouldBeNull();
+        (await store.Accounts.FindAccessTokenAsync(Token("B"))).ShouldNotBeNull();
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task Setting_the_password_of_an_unknown_user_changes_nothing(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await WithDevicesAsync(store, "A");
+
+        (await store.Accounts.SetPasswordHashAsync("@nobody:test", "x", keepOnlyDeviceId: "Z")).ShouldBeFalse();
+
+        (await store.Accounts.GetUserAsync("@nobody:test")).ShouldBeNull();
+        (await store.Accounts.ListDevicesAsync(Alice.UserId)).Count.ShouldBe(1);
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task Deactivation_clears_the_password_and_removes_devices_and_tokens(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await WithDevicesAsync(store, "A", "B");
+        await store.Accounts.CreateUserAsync(new UserRecord("@bob:test", "$argon2id$bob", AccountKind.User, 2));
+        await store.Accounts.OpenSessionAsync(new DeviceRecord("@bob:test", "A", null), new AccessTokenRecord(SHA256.HashData("bob"u8), "@bob:test", "A"));
+
+        (await store.Accounts.DeactivateUserAsync(Alice.UserId)).ShouldBeTrue();
+
+        (await store.Accounts.GetUserAsync(Alice.UserId)).ShouldBe(Alice with { PasswordHash = null, Deactivated = true });
+        (await store.Accounts.ListDevicesAsync(Alice.UserId)).ShouldBeEmpty();
+        (await store.Accounts.FindAccessTokenAsync(Token("A"))).ShouldBeNull();
+        (await store.Accounts.ListDevicesAsync("@bob:test")).Count.ShouldBe(1);
+        (await store.Accounts.DeactivateUserAsync("@nobody:test")).ShouldBeFalse();
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task A_device_can_be_renamed_and_its_name_cleared(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await WithDevicesAsync(store, "A");
+
+        (await store.Accounts.RenameDeviceAsync(Alice.UserId, "A", "Phone")).ShouldBeTrue();
+        (await store.Accounts.GetDeviceAsync(Alice.UserId, "A"))!.DisplayName.ShouldBe("Phone");
+        (await store.Accounts.RenameDeviceAsync(Alice.UserId, "A", null)).ShouldBeTrue();
+        (await store.Accounts.GetDeviceAsync(Alice.UserId, "A"))!.DisplayName.ShouldBeNull();
+        (await store.Accounts.RenameDeviceAsync(Alice.UserId, "NOPE", "x")).ShouldBeFalse();
+        (await store.Accounts.RenameDeviceAsync("@bob:test", "A", "x")).ShouldBeFalse();
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task Several_devices_are_deleted_at_once_and_unknown_ones_skipped(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await WithDevicesAsync(store, "A", "B", "C");
+
+        (await store.Accounts.DeleteDevicesAsync(Alice.UserId, ["A", "C", "C", "NOPE"])).ShouldBe(2);
+
+        (await store.Accounts.ListDevicesAsync(Alice.UserId)).Select(d => d.DeviceId).ShouldBe(["B"]);
+        (await store.Accounts.FindAccessTokenAsync(Token("C"))).ShouldBeNull();
+        (await store.Accounts.DeleteDevicesAsync(Alice.UserId, [])).ShouldBe(0);
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task All_devices_but_one_are_deleted(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await WithDevicesAsync(store, "A", "B", "C");
+
+        (await store.Accounts.DeleteDevicesExceptAsync(Alice.UserId, "C")).ShouldBe(2);
+
+        (await store.Accounts.ListDevicesAsync(Alice.UserId)).Select(d => d.DeviceId).ShouldBe(["C"]);
+        (await store.Accounts.FindAccessTokenAsync(Token("C"))).ShouldNotBeNull();
+    });
+
+    private static async Task WithDevicesAsync(IRanvierStore store, params string[] deviceIds)
+    {
+        await store.Accounts.CreateUserAsync(Alice);
+        foreach (var id in deviceIds)
+        {
+            await store.Accounts.OpenSessionAsync(new DeviceRecord(Alice.UserId, id, null), new AccessTokenRecord(Token(id), Alice.UserId, id));
+        }
+    }
+
+    private static byte[] Token(string deviceId) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("syt_" + deviceId));
+}
