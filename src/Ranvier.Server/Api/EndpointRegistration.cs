@@ -23,6 +23,8 @@ internal static class EndpointRegistration
             client.MapAccountEndpoints();
             client.MapRegistrationEndpoints();
             client.MapLoginEndpoints();
+            client.MapDeviceEndpoints();
+            client.MapThirdPartyIdEndpoints();
         }
     }
 }

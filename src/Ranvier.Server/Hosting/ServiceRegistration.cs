@@ -1,5 +1,6 @@
 using Ranvier.Server.Services.Accounts;
 using Ranvier.Server.Services.Auth;
+using Ranvier.Server.Services.Devices;
 
 namespace Ranvier.Server.Hosting;
 
@@ -8,5 +9,7 @@ internal static class ServiceRegistration
 {
     public static IServiceCollection AddRanvierServices(this IServiceCollection services) => services
         .AddSingleton<UserInteractiveAuth>()
-        .AddSingleton<AccountService>();
+        .AddSingleton<AccountService>()
+        .AddSingleton<PasswordAuthStage>()
+        .AddSingleton<DeviceService>();
 }

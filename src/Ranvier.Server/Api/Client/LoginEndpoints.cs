@@ -30,7 +30,7 @@ internal static class LoginEndpoints
             throw new MatrixError(StatusCodes.Status400BadRequest, "M_UNKNOWN", $"Unknown login type '{type}'");
         }
 
-        var user = ReadUser(body);
+        var user = UserIdentifier.Read(body);
         var password = JsonFields.RequiredString(body, "password");
         var deviceId = RegistrationEndpoints.ReadDeviceId(body);
         var displayName = JsonFields.OptionalString(body, "initial_device_display_name");
@@ -52,23 +52,6 @@ internal static class LoginEndpoints
     {
         await accounts.LogoutAllAsync(context, cancellationToken);
         return EmptyResponse.Instance;
-    }
-
-    // The user comes from identifier {type: m.id.user, user}, or the deprecated top-level "user".
-    private static string ReadUser(System.Text.Json.Nodes.JsonObject body)
-    {
-        if (JsonFields.OptionalObject(body, "identifier") is { } identifier)
-        {
-            var identifierType = JsonFields.RequiredString(identifier, "type");
-            if (identifierType != "m.id.user")
-            {
-                throw new MatrixError(StatusCodes.Status400BadRequest, "M_UNKNOWN", $"Unsupported identifier type '{identifierType}'");
-            }
-
-            return JsonFields.RequiredString(identifier, "user");
-        }
-
-        return JsonFields.OptionalString(body, "user") ?? throw MatrixError.MissingParam("'identifier' is required");
     }
 }
 

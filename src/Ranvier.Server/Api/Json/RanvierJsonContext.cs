@@ -22,5 +22,9 @@ namespace Ranvier.Server.Api.Json;
 [JsonSerializable(typeof(LoginFlowsResponse))]
 [JsonSerializable(typeof(LoginResponse))]
 [JsonSerializable(typeof(EmptyResponse))]
+[JsonSerializable(typeof(DeviceResponse))]
+[JsonSerializable(typeof(DevicesResponse))]
+[JsonSerializable(typeof(UnbindResultResponse))]
+[JsonSerializable(typeof(ThreePidsResponse))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class RanvierJsonContext : JsonSerializerContext;

@@ -89,16 +89,67 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
         string user, string password, string? deviceId, string? deviceDisplayName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(password);
         var userId = ResolveLocalUser(user);
-        var record = userId is null ? null : await accounts.GetUserAsync(userId, cancellationToken);
-        if (record is null || record.Deactivated || record.PasswordHash is null || !Argon2id.Verify(record.PasswordHash, password))
+        if (userId is null || !await CheckPasswordAsync(userId, password, cancellationToken))
         {
             throw MatrixError.Forbidden("Invalid username or password");
         }
 
-        var (device, token, session) = NewSession(record.UserId, deviceId, deviceDisplayName);
+        var (device, token, session) = NewSession(userId, deviceId, deviceDisplayName);
         await accounts.OpenSessionAsync(device, token, cancellationToken);
         return session;
+    }
+
+    /// <summary>
+    /// The one password check, used by login and by the m.login.password UIA stage: true when
+    /// <paramref name="userId"/> is an active local account whose stored hash (Argon2id, or bcrypt from an
+    /// imported Synapse database) matches. A matching hash that is bcrypt or an Argon2id of another cost is
+    /// replaced by a fresh Argon2id hash at the configured cost.
+    /// </summary>
+    public async Task<bool> CheckPasswordAsync(string userId, string password, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(password);
+        var record = await accounts.GetUserAsync(userId, cancellationToken);
+        if (record is not { Deactivated: false, PasswordHash: { } hash } || !PasswordHashes.Verify(hash, password))
+        {
+            return false;
+        }
+
+        if (PasswordHashes.NeedsRehash(hash, options.PasswordHashCost))
+        {
+            await accounts.SetPasswordHashAsync(userId, Argon2id.Hash(password, options.PasswordHashCost), cancellationToken: cancellationToken);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Sets a new password (spec: POST /account/password). With <paramref name="logoutDevices"/> every other
+    /// device and its tokens are removed in the same transaction; the requesting device keeps its session.
+    /// </summary>
+    public async Task ChangePasswordAsync(RequestContext context, string newPassword, bool logoutDevices, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(newPassword);
+        var hash = Argon2id.Hash(newPassword, options.PasswordHashCost);
+        if (!await accounts.SetPasswordHashAsync(context.UserId, hash, logoutDevices ? context.DeviceId : null, cancellationToken))
+        {
+            throw MatrixError.NotFound("Unknown user");
+        }
+    }
+
+    /// <summary>
+    /// Deactivates the account (spec: POST /account/deactivate): marked deactivated, password cleared so
+    /// login fails, every device and token removed, all in one transaction. The user ID stays taken.
+    /// </summary>
+    public async Task DeactivateAsync(RequestContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!await accounts.DeactivateUserAsync(context.UserId, cancellationToken))
+        {
+            throw MatrixError.NotFound("Unknown user");
+        }
     }
 
     /// <summary>Ends the session of one device: the device and its tokens are deleted (spec: POST /logout).</summary>
@@ -125,8 +176,10 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
             new SessionGrant(userId, deviceId, token));
     }
 
-    private string? ResolveLocalUser(string user)
+    /// <summary>The full user ID for a localpart or a user ID of this server; null when it names no possible local user.</summary>
+    public string? ResolveLocalUser(string user)
     {
+        ArgumentNullException.ThrowIfNull(user);
         if (!user.StartsWith('@'))
         {
             return UserId.TryCreate(user.ToLowerInvariant(), serverName, out var id, out _) ? id.ToString() : null;
