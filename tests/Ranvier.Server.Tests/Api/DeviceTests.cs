@@ -23,6 +23,10 @@ public class DeviceTests
         var mine = devices.Single(d => d.GetProperty("device_id").GetString() == first);
         mine.GetProperty("last_seen_ip").GetString().ShouldBe("192.0.2.1");
         mine.GetProperty("last_seen_ts").GetInt64().ShouldBe(1234);
+        // Unknown values are null, not absent (matrix-nio requires the keys).
+        var other = devices.Single(d => d.GetProperty("device_id").GetString() == second);
+        other.GetProperty("display_name").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
+        other.GetProperty("last_seen_ip").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
     }
 
     [Fact]

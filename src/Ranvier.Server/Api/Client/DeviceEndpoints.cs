@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using Ranvier.Server.Configuration;
 using Ranvier.Server.Http;
@@ -103,6 +104,14 @@ internal static class DeviceEndpoints
         new(device.DeviceId, device.DisplayName, device.LastSeenIp, device.LastSeenTs);
 }
 
-internal sealed record DeviceResponse(string DeviceId, string? DisplayName, string? LastSeenIp, long? LastSeenTs);
+/// <summary>
+/// A device as the spec's "Device" schema shows it. Unknown values are written as null rather than left
+/// out: the spec allows either, Synapse writes null, and matrix-nio rejects a device without the keys.
+/// </summary>
+internal sealed record DeviceResponse(
+    string DeviceId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? DisplayName,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? LastSeenIp,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? LastSeenTs);
 
 internal sealed record DevicesResponse(IReadOnlyList<DeviceResponse> Devices);
