@@ -42,6 +42,22 @@ internal static class IdentifierGrammar
     }
 
     /// <summary>
+    /// The raw domain of <c>&amp;localpart:domain</c>: everything after the first colon, unvalidated, or null
+    /// when there is none (hash-form event and room IDs). The authorization rules compare domains this way
+    /// ("the domain of the sender"), so an event whose IDs are otherwise malformed is still judged.
+    /// </summary>
+    public static string? Domain(string? id)
+    {
+        if (id is null)
+        {
+            return null;
+        }
+
+        var colon = id.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? null : id[(colon + 1)..];
+    }
+
+    /// <summary>
     /// The historical localpart rule shared by user IDs, room IDs and aliases: any non-surrogate code point
     /// except <c>:</c> and NUL. In a .NET string that means no colon, no NUL and no unpaired surrogate.
     /// </summary>
