@@ -183,4 +183,37 @@ public sealed class StateResolutionV2Tests
 
         state[TopicKey].ShouldBe(Id("T"));
     }
+
+    // Rooms/fragments/v2-state-res: ties in the mainline ordering (same closest mainline event) go to the earlier
+    // origin_server_ts, then the smaller event ID; the event applied last wins its key.
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void Topics_at_the_same_mainline_position_are_ordered_by_timestamp_then_event_id(string version)
+    {
+        var byTimestamp = Room(version);
+        byTimestamp.Add("TLATE", Alice, EventTypes.Topic, "", new JsonObject { ["topic"] = "late" }, ["IMZ"], ts: 200);
+        byTimestamp.Add("TEARLY", Alice, EventTypes.Topic, "", new JsonObject { ["topic"] = "early" }, ["IMZ"], ts: 100);
+        byTimestamp.Resolve("TLATE", "TEARLY")[TopicKey].ShouldBe(Id("TLATE"));
+
+        var byId = Room(version);
+        byId.Add("TZ", Alice, EventTypes.Topic, "", new JsonObject { ["topic"] = "z" }, ["IMZ"], ts: 100);
+        byId.Add("TA", Alice, EventTypes.Topic, "", new JsonObject { ["topic"] = "a" }, ["IMZ"], ts: 100);
+        byId.Resolve("TA", "TZ")[TopicKey].ShouldBe(Id("TZ"));
+    }
+
+    // The reverse topological power ordering breaks ties between power events of equal sender power the same way.
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void Power_events_of_equal_sender_power_are_ordered_by_timestamp_then_event_id(string version)
+    {
+        var byTimestamp = Room(version);
+        byTimestamp.Add("JLATE", Alice, EventTypes.JoinRules, "", new JsonObject { ["join_rule"] = "invite" }, ["IMZ"], ts: 200);
+        byTimestamp.Add("JEARLY", Alice, EventTypes.JoinRules, "", new JsonObject { ["join_rule"] = "knock" }, ["IMZ"], ts: 100);
+        byTimestamp.Resolve("JEARLY", "JLATE")[JoinRulesKey].ShouldBe(Id("JLATE"));
+
+        var byId = Room(version);
+        byId.Add("JZ", Alice, EventTypes.JoinRules, "", new JsonObject { ["join_rule"] = "invite" }, ["IMZ"], ts: 100);
+        byId.Add("JA", Alice, EventTypes.JoinRules, "", new JsonObject { ["join_rule"] = "knock" }, ["IMZ"], ts: 100);
+        byId.Resolve("JZ", "JA")[JoinRulesKey].ShouldBe(Id("JZ"));
+    }
 }
