@@ -19,6 +19,20 @@ public sealed class StateResolutionV2Tests
 
     private static StateKey MemberKey(string user) => new(EventTypes.Member, user);
 
+    // Alice promotes Bob (PA1) and sets T2, then demotes him (PA2); concurrently Bob, still promoted on his
+    // fork (PB), sets T3.
+    private static RoomDag TopicRace(string version)
+    {
+        var room = Room(version);
+        room.Topic("T1", Alice, "IMZ");
+        room.PowerLevels("PA1", Alice, Users((Alice, 100), (Bob, 50)), "T1");
+        room.Topic("T2", Alice, "PA1");
+        room.PowerLevels("PA2", Alice, Users((Alice, 100), (Bob, 0)), "T2");
+        room.PowerLevels("PB", Bob, Users((Alice, 100), (Bob, 50)), "PA1");
+        room.Topic("T3", Bob, "PB");
+        return room;
+    }
+
     [Theory]
     [MemberData(nameof(Versions))]
     public void Ban_wins_over_a_racing_power_level_change_by_the_banned_user(string version)
@@ -66,13 +80,7 @@ public sealed class StateResolutionV2Tests
     [MemberData(nameof(Versions))]
     public void Topic_from_a_demoted_user_loses_to_the_admins_topic(string version)
     {
-        var room = Room(version);
-        room.Topic("T1", Alice, "IMZ");
-        room.PowerLevels("PA1", Alice, Users((Alice, 100), (Bob, 50)), "T1");
-        room.Topic("T2", Alice, "PA1");
-        room.PowerLevels("PA2", Alice, Users((Alice, 100), (Bob, 0)), "T2");
-        room.PowerLevels("PB", Bob, Users((Alice, 100), (Bob, 50)), "PA1");
-        room.Topic("T3", Bob, "PB");
+        var room = TopicRace(version);
 
         var state = room.Resolve("PA2", "T3");
 
@@ -101,13 +109,7 @@ public sealed class StateResolutionV2Tests
     [MemberData(nameof(Versions))]
     public void Later_topic_after_a_merge_survives_the_next_merge(string version)
     {
-        var room = Room(version);
-        room.Topic("T1", Alice, "IMZ");
-        room.PowerLevels("PA1", Alice, Users((Alice, 100), (Bob, 50)), "T1");
-        room.Topic("T2", Alice, "PA1");
-        room.PowerLevels("PA2", Alice, Users((Alice, 100), (Bob, 0)), "T2");
-        room.PowerLevels("PB", Bob, Users((Alice, 100), (Bob, 50)), "PA1");
-        room.Topic("T3", Bob, "PB");
+        var room = TopicRace(version);
         room.Message("MZ1", Zara, "PA2", "T3");
         room.Topic("T4", Alice, "MZ1");
 
