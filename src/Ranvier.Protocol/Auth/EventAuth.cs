@@ -348,7 +348,7 @@ public static partial class EventAuth
                     return Auth.JoinRule.Invite;
                 }
 
-                return value is JsonValue v && v.TryGetValue(out string? rule) ? rule : "";
+                return JsonNodeValues.GetString(value) ?? "";
             }
         }
     }
