@@ -11,5 +11,6 @@ internal static class ServiceRegistration
         .AddSingleton<UserInteractiveAuth>()
         .AddSingleton<AccountService>()
         .AddSingleton<PasswordAuthStage>()
-        .AddSingleton<DeviceService>();
+        .AddSingleton<DeviceService>()
+        .AddSingleton<DeviceActivity>();
 }

@@ -14,6 +14,8 @@ public class DeviceTests
         await using var host = await TestHost.StartAsync(Open);
         var (token, first) = await RegisterAsync(host, "alice", "pw");
         var (_, second) = await LoginAsync(host, "alice", "pw");
+        // A first request records activity; what the store then holds is what the listing must show.
+        await (await host.Client.GetWithTokenAsync("/_matrix/client/v3/account/whoami", token)).ShouldBeOkJsonAsync();
         await host.Services.GetAccountStore().UpdateDeviceLastSeenAsync("@alice:example.org", first, "192.0.2.1", 1234);
 
         var body = await (await host.Client.GetWithTokenAsync(Devices, token)).ShouldBeOkJsonAsync();
@@ -27,6 +29,25 @@ public class DeviceTests
         var other = devices.Single(d => d.GetProperty("device_id").GetString() == second);
         other.GetProperty("display_name").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
         other.GetProperty("last_seen_ip").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task A_request_records_when_the_device_was_last_seen_but_not_on_every_request()
+    {
+        await using var host = await TestHost.StartAsync(Open);
+        var token = await host.CreateUserWithTokenAsync("alice");
+        var store = host.Services.GetAccountStore();
+        (await store.GetDeviceAsync("@alice:example.org", "DEVICEALICE"))!.LastSeenTs.ShouldBeNull();
+
+        await (await host.Client.GetWithTokenAsync("/_matrix/client/v3/account/whoami", token)).ShouldBeOkJsonAsync();
+        var seen = (await store.GetDeviceAsync("@alice:example.org", "DEVICEALICE"))!.LastSeenTs;
+        seen.ShouldNotBeNull();
+        seen.Value.ShouldBeInRange(DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+
+        // Within the interval, from the same address, a second request does not write again.
+        await store.UpdateDeviceLastSeenAsync("@alice:example.org", "DEVICEALICE", null, 1);
+        await (await host.Client.GetWithTokenAsync("/_matrix/client/v3/account/whoami", token)).ShouldBeOkJsonAsync();
+        (await store.GetDeviceAsync("@alice:example.org", "DEVICEALICE"))!.LastSeenTs.ShouldBe(1);
     }
 
     [Fact]

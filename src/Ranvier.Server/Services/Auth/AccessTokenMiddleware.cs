@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Primitives;
 using Ranvier.Server.Http;
+using Ranvier.Server.Services.Devices;
 using Ranvier.Storage.Accounts;
 
 namespace Ranvier.Server.Services.Auth;
@@ -10,13 +11,16 @@ namespace Ranvier.Server.Services.Auth;
 /// Missing: 401 M_MISSING_TOKEN. Unknown: 401 M_UNKNOWN_TOKEN. Expired: 401 M_UNKNOWN_TOKEN with
 /// <c>soft_logout: true</c>, since the client may refresh or log in again on the same device.
 /// </summary>
-internal sealed class AccessTokenMiddleware(RequestDelegate next, IAccountStore accounts, TimeProvider time)
+internal sealed class AccessTokenMiddleware(RequestDelegate next, IAccountStore accounts, TimeProvider time, DeviceActivity activity)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresAccessTokenMetadata>() is not null)
         {
-            context.Features.Set(await AuthenticateAsync(context));
+            var requester = await AuthenticateAsync(context);
+            context.Features.Set(requester);
+            // Throttled inside: at most one store write per device every few minutes.
+            await activity.RecordAsync(requester.UserId, requester.DeviceId, context.Connection.RemoteIpAddress?.ToString(), context.RequestAborted);
         }
 
         await next(context);
