@@ -73,6 +73,12 @@ public interface IAccountStore
     Task<bool> SetPasswordHashAsync(string userId, string? passwordHash, string? keepOnlyDeviceId = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Replaces the password hash only if it is still <paramref name="expectedHash"/> (compare-and-set), so
+    /// upgrading a hash after a login cannot undo a password change that happened meanwhile. Returns whether it replaced it.
+    /// </summary>
+    Task<bool> ReplacePasswordHashAsync(string userId, string expectedHash, string newHash, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Deactivates a user in one transaction: marked deactivated, password hash cleared, every device and
     /// access token deleted. Returns false for an unknown user.
     /// </summary>

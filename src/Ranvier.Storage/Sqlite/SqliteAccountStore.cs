@@ -189,6 +189,12 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
             },
             cancellationToken);
 
+    public Task<bool> ReplacePasswordHashAsync(string userId, string expectedHash, string newHash, CancellationToken cancellationToken = default) =>
+        writes.ExecuteAsync(
+            s => s.Command("UPDATE users SET password_hash = @new WHERE user_id = @u AND password_hash = @old")
+                .With("@new", newHash).With("@u", userId).With("@old", expectedHash).ExecuteNonQuery() > 0,
+            cancellationToken);
+
     public Task<bool> DeactivateUserAsync(string userId, CancellationToken cancellationToken = default) =>
         writes.ExecuteAsync(
             s =>

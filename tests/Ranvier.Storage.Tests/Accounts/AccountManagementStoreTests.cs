@@ -48,6 +48,20 @@ public sealed class AccountManagementStoreTests : StoreTestBase
 
     [Theory]
     [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task Replacing_a_hash_only_succeeds_while_it_is_unchanged(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await store.Accounts.CreateUserAsync(Alice);
+
+        (await store.Accounts.ReplacePasswordHashAsync(Alice.UserId, "$argon2id$stale", "$argon2id$rehash")).ShouldBeFalse();
+        (await store.Accounts.GetUserAsync(Alice.UserId))!.PasswordHash.ShouldBe(Alice.PasswordHash);
+
+        (await store.Accounts.ReplacePasswordHashAsync(Alice.UserId, Alice.PasswordHash!, "$argon2id$rehash")).ShouldBeTrue();
+        (await store.Accounts.GetUserAsync(Alice.UserId))!.PasswordHash.ShouldBe("$argon2id$rehash");
+        (await store.Accounts.ReplacePasswordHashAsync("@nobody:test", "x", "y")).ShouldBeFalse();
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
     public Task Deactivation_clears_the_password_and_removes_devices_and_tokens(string engine) => WithStoreAsync(engine, async store =>
     {
         await WithDevicesAsync(store, "A", "B");

@@ -118,7 +118,8 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
 
         if (PasswordHashes.NeedsRehash(hash, options.PasswordHashCost))
         {
-            await accounts.SetPasswordHashAsync(userId, Argon2id.Hash(password, options.PasswordHashCost), cancellationToken: cancellationToken);
+            // Compare-and-set: a password change that landed since the read is never overwritten.
+            await accounts.ReplacePasswordHashAsync(userId, hash, Argon2id.Hash(password, options.PasswordHashCost), cancellationToken);
         }
 
         return true;
