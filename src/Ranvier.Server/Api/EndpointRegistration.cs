@@ -1,3 +1,4 @@
+using Ranvier.Server.Api.Admin;
 using Ranvier.Server.Api.Client;
 using Ranvier.Server.Api.Federation;
 using Ranvier.Server.Api.Keys;
@@ -24,5 +25,12 @@ internal static class EndpointRegistration
             client.MapRegistrationEndpoints();
             client.MapLoginEndpoints();
         }
+
+        var clientV1 = app.MapGroup("/_matrix/client/v1");
+        clientV1.MapRegistrationV1Endpoints();
+
+        var synapseAdmin = app.MapGroup("/_synapse/admin/v1");
+        synapseAdmin.MapSharedSecretRegistrationEndpoints();
+        synapseAdmin.MapRegistrationTokenAdminEndpoints();
     }
 }

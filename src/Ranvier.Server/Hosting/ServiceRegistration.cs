@@ -1,5 +1,6 @@
 using Ranvier.Server.Services.Accounts;
 using Ranvier.Server.Services.Auth;
+using Ranvier.Server.Services.RateLimiting;
 
 namespace Ranvier.Server.Hosting;
 
@@ -8,5 +9,8 @@ internal static class ServiceRegistration
 {
     public static IServiceCollection AddRanvierServices(this IServiceCollection services) => services
         .AddSingleton<UserInteractiveAuth>()
-        .AddSingleton<AccountService>();
+        .AddSingleton<AccountService>()
+        .AddSingleton<RateLimits>()
+        .AddSingleton<RegistrationTokens>()
+        .AddSingleton<SharedSecretRegistration>();
 }
