@@ -1,6 +1,7 @@
 using Ranvier.Server.Services.Accounts;
 using Ranvier.Server.Services.Auth;
 using Ranvier.Server.Services.Devices;
+using Ranvier.Server.Services.RateLimiting;
 
 namespace Ranvier.Server.Hosting;
 
@@ -12,5 +13,8 @@ internal static class ServiceRegistration
         .AddSingleton<AccountService>()
         .AddSingleton<PasswordAuthStage>()
         .AddSingleton<DeviceService>()
-        .AddSingleton<DeviceActivity>();
+        .AddSingleton<DeviceActivity>()
+        .AddSingleton<RateLimits>()
+        .AddSingleton<RegistrationTokens>()
+        .AddSingleton<SharedSecretRegistration>();
 }

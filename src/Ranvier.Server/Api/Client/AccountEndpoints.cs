@@ -10,7 +10,7 @@ internal static class AccountEndpoints
 {
     public static void MapAccountEndpoints(this RouteGroupBuilder client)
     {
-        client.MapGet("/account/whoami", WhoAmI).RequireAccessToken();
+        client.MapGet("/account/whoami", WhoAmI).RequireAccessToken().AllowGuests();
         // The spec lets both be called without an access token (the UIA stage then names the user). Every
         // client with a session sends one, so for now a token is required and names the account.
         client.MapPost("/account/password", ChangePassword).RequireAccessToken();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Ranvier.Server.Api.Admin;
 using Ranvier.Server.Api.Client;
 using Ranvier.Server.Api.Federation;
 
@@ -26,5 +27,10 @@ namespace Ranvier.Server.Api.Json;
 [JsonSerializable(typeof(DevicesResponse))]
 [JsonSerializable(typeof(UnbindResultResponse))]
 [JsonSerializable(typeof(ThreePidsResponse))]
+[JsonSerializable(typeof(TokenValidityResponse))]
+[JsonSerializable(typeof(NonceResponse))]
+[JsonSerializable(typeof(SharedSecretRegisterResponse))]
+[JsonSerializable(typeof(RegistrationTokenResponse))]
+[JsonSerializable(typeof(RegistrationTokenListResponse))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class RanvierJsonContext : JsonSerializerContext;

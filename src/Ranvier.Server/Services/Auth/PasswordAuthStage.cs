@@ -1,5 +1,6 @@
 using Ranvier.Server.Http;
 using Ranvier.Server.Services.Accounts;
+using Ranvier.Server.Services.RateLimiting;
 
 namespace Ranvier.Server.Services.Auth;
 
@@ -10,7 +11,7 @@ namespace Ranvier.Server.Services.Auth;
 /// password is checked by <see cref="AccountService.CheckPasswordAsync"/>. Failures keep the stage open and
 /// answer 401 with the flows and an errcode (M_FORBIDDEN for a wrong password), as the UIA spec describes.
 /// </summary>
-public sealed class PasswordAuthStage(AccountService accounts)
+public sealed class PasswordAuthStage(AccountService accounts, RateLimits limits)
 {
     /// <summary>The stage's type in flows and auth dicts.</summary>
     public const string Type = "m.login.password";
@@ -34,6 +35,9 @@ public sealed class PasswordAuthStage(AccountService accounts)
         {
             return malformed;
         }
+
+        // The same per-account budget as login: UIA must not be a side door for guessing passwords (429).
+        RateLimits.Enforce(limits.LoginPerAccount, userId);
 
         // The identifier must name the requester: proving someone else's password authorises nothing here.
         if (accounts.ResolveLocalUser(claimed) != userId || !await accounts.CheckPasswordAsync(userId, password, cancellationToken))
