@@ -107,6 +107,22 @@ public class AccountManagementTests
     }
 
     [Fact]
+    public async Task Password_guesses_through_uia_share_the_login_limit_of_the_account()
+    {
+        var time = new ManualTimeProvider();
+        await using var host = await TestHost.StartAsync(
+            Open + "rate_limits:\n  login_per_account:\n    per_second: 0.1\n    burst: 2\n", time: time);
+        var token = await host.CreateUserWithTokenAsync("alice");
+        var guess = $"{{\"new_password\":\"new\",\"auth\":{PasswordAuth("alice", "guess")}}}";
+
+        await (await host.Client.PostJsonAsync(Password, guess, token)).ShouldBeUiaChallengeAsync("M_FORBIDDEN");
+        await (await host.Client.PostJsonAsync(Password, guess, token)).ShouldBeUiaChallengeAsync("M_FORBIDDEN");
+
+        await (await host.Client.PostJsonAsync(Password, guess, token)).ShouldBeMatrixErrorAsync(HttpStatusCode.TooManyRequests, "M_LIMIT_EXCEEDED");
+        await (await host.Client.PostJsonAsync("/_matrix/client/v3/login", LoginJson("alice", "guess"))).ShouldBeMatrixErrorAsync(HttpStatusCode.TooManyRequests, "M_LIMIT_EXCEEDED");
+    }
+
+    [Fact]
     public async Task A_bcrypt_hash_from_synapse_logs_in_and_is_replaced_by_argon2id()
     {
         await using var host = await TestHost.StartAsync(Open);
