@@ -74,6 +74,21 @@ public class DeviceTests
     }
 
     [Fact]
+    public async Task Guests_may_see_and_rename_their_devices_but_not_delete_them()
+    {
+        await using var host = await TestHost.StartAsync(Open);
+        var token = await host.CreateUserWithTokenAsync("guest1", Ranvier.Storage.Accounts.AccountKind.Guest);
+
+        await (await host.Client.GetWithTokenAsync(Devices, token)).ShouldBeOkJsonAsync();
+        await (await host.Client.SendJsonAsync(HttpMethod.Put, $"{Devices}/DEVICEGUEST1", """{"display_name":"g"}""", token)).ShouldBeOkJsonAsync();
+        await (await host.Client.GetWithTokenAsync($"{Devices}/DEVICEGUEST1", token)).ShouldBeOkJsonAsync();
+        await (await host.Client.SendJsonAsync(HttpMethod.Delete, $"{Devices}/DEVICEGUEST1", "{}", token))
+            .ShouldBeMatrixErrorAsync(HttpStatusCode.Forbidden, "M_GUEST_ACCESS_FORBIDDEN");
+        await (await host.Client.PostJsonAsync("/_matrix/client/v3/account/password", """{"new_password":"x"}""", token))
+            .ShouldBeMatrixErrorAsync(HttpStatusCode.Forbidden, "M_GUEST_ACCESS_FORBIDDEN");
+    }
+
+    [Fact]
     public async Task A_device_is_renamed_and_an_absent_name_changes_nothing()
     {
         await using var host = await TestHost.StartAsync(Open);
