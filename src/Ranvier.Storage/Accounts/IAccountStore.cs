@@ -8,7 +8,14 @@ public enum AccountKind
 }
 
 /// <summary>A local account. <paramref name="PasswordHash"/> is an opaque hash string (null: no password login).</summary>
-public sealed record UserRecord(string UserId, string? PasswordHash, AccountKind Kind, long CreatedTs, bool Deactivated = false);
+public sealed record UserRecord(string UserId, string? PasswordHash, AccountKind Kind, long CreatedTs, bool Deactivated = false)
+{
+    /// <summary>
+    /// The display name the profile starts with, written in the same transaction as the user (null: none).
+    /// Only read when the user is created.
+    /// </summary>
+    public string? InitialDisplayName { get; init; }
+}
 
 /// <summary>A device of a local user (spec: client-server API, "Device management").</summary>
 public sealed record DeviceRecord(string UserId, string DeviceId, string? DisplayName, string? LastSeenIp = null, long? LastSeenTs = null);

@@ -50,9 +50,10 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
 
     private static int InsertUser(SqliteSession s, UserRecord user)
     {
+        int inserted;
         try
         {
-            return s.Command("INSERT INTO users (user_id, password_hash, kind, created_ts, deactivated) VALUES (@u, @p, @k, @c, @d)")
+            inserted = s.Command("INSERT INTO users (user_id, password_hash, kind, created_ts, deactivated) VALUES (@u, @p, @k, @c, @d)")
                 .With("@u", user.UserId).With("@p", user.PasswordHash).With("@k", (int)user.Kind)
                 .With("@c", user.CreatedTs).With("@d", user.Deactivated).ExecuteNonQuery();
         }
@@ -60,6 +61,13 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
         {
             throw new StorageConflictException($"The user {user.UserId} already exists.", e);
         }
+
+        if (user.InitialDisplayName is { } displayName)
+        {
+            SqliteUserDataStore.InsertProfileField(s, user.UserId, "displayname", JsonText.String(displayName));
+        }
+
+        return inserted;
     }
 
     private static int InsertDevice(SqliteSession s, DeviceRecord device)
