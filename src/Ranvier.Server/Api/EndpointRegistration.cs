@@ -23,6 +23,10 @@ internal static class EndpointRegistration
             client.MapAccountEndpoints();
             client.MapRegistrationEndpoints();
             client.MapLoginEndpoints();
+            client.MapProfileEndpoints();
+            client.MapAccountDataEndpoints();
+            client.MapFilterEndpoints();
+            client.MapCapabilitiesEndpoints();
         }
     }
 }

@@ -1,5 +1,8 @@
+using Ranvier.Server.Services.AccountData;
 using Ranvier.Server.Services.Accounts;
 using Ranvier.Server.Services.Auth;
+using Ranvier.Server.Services.Filters;
+using Ranvier.Server.Services.Profiles;
 
 namespace Ranvier.Server.Hosting;
 
@@ -8,5 +11,8 @@ internal static class ServiceRegistration
 {
     public static IServiceCollection AddRanvierServices(this IServiceCollection services) => services
         .AddSingleton<UserInteractiveAuth>()
-        .AddSingleton<AccountService>();
+        .AddSingleton<AccountService>()
+        .AddSingleton<ProfileService>()
+        .AddSingleton<AccountDataService>()
+        .AddSingleton<FilterService>();
 }

@@ -22,5 +22,6 @@ namespace Ranvier.Server.Api.Json;
 [JsonSerializable(typeof(LoginFlowsResponse))]
 [JsonSerializable(typeof(LoginResponse))]
 [JsonSerializable(typeof(EmptyResponse))]
+[JsonSerializable(typeof(FilterCreatedResponse))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class RanvierJsonContext : JsonSerializerContext;

@@ -58,7 +58,11 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
     {
         ArgumentNullException.ThrowIfNull(password);
         var userId = localpart is null ? await GenerateUserIdAsync(cancellationToken) : ParseNewLocalpart(localpart);
-        var user = new UserRecord(userId.ToString(), Argon2id.Hash(password, options.PasswordHashCost), AccountKind.User, Now());
+        // A new profile starts with the localpart as display name, as Synapse does; same transaction as the user.
+        var user = new UserRecord(userId.ToString(), Argon2id.Hash(password, options.PasswordHashCost), AccountKind.User, Now())
+        {
+            InitialDisplayName = userId.Localpart,
+        };
 
         DeviceRecord? device = null;
         AccessTokenRecord? tokenRecord = null;
