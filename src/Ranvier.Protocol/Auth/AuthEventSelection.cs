@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Ranvier.Protocol.Events;
+using Ranvier.Protocol.Json;
 using Ranvier.Protocol.Rooms;
 
 namespace Ranvier.Protocol.Auth;
@@ -44,7 +45,7 @@ public static class AuthEventSelection
         }
 
         AddOnce(pairs, (EventTypes.Member, stateKey));
-        var membership = GetString(content, AuthKeys.Membership);
+        var membership = JsonNodeValues.GetString(content, AuthKeys.Membership);
         if (membership is Membership.Join or Membership.Invite or Membership.Knock)
         {
             pairs.Add((EventTypes.JoinRules, ""));
@@ -53,14 +54,14 @@ public static class AuthEventSelection
         if (membership == Membership.Invite
             && content[AuthKeys.ThirdPartyInvite] is JsonObject thirdParty
             && thirdParty["signed"] is JsonObject signed
-            && GetString(signed, "token") is { } token)
+            && JsonNodeValues.GetString(signed, "token") is { } token)
         {
             pairs.Add((EventTypes.ThirdPartyInvite, token));
         }
 
         if (membership == Membership.Join
             && version.AllowRestrictedJoins
-            && GetString(content, AuthKeys.JoinAuthorisedVia) is { } authoriser)
+            && JsonNodeValues.GetString(content, AuthKeys.JoinAuthorisedVia) is { } authoriser)
         {
             AddOnce(pairs, (EventTypes.Member, authoriser));
         }
@@ -82,7 +83,4 @@ public static class AuthEventSelection
             pairs.Add(pair);
         }
     }
-
-    internal static string? GetString(JsonObject obj, string key) =>
-        obj[key] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
 }

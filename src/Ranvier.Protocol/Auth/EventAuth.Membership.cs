@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Ranvier.Protocol.Events;
+using Ranvier.Protocol.Identifiers;
+using Ranvier.Protocol.Json;
 
 namespace Ranvier.Protocol.Auth;
 
@@ -12,7 +14,7 @@ public static partial class EventAuth
         var (ev, rules) = (context.Event, context.Rules);
 
         // 4.1 If there is no state_key property, or no membership property in content, reject.
-        var membership = AuthEventSelection.GetString(ev.Content, AuthKeys.Membership);
+        var membership = JsonNodeValues.GetString(ev.Content, AuthKeys.Membership);
         if (ev.StateKey is not { } target || membership is null)
         {
             return AuthResult.Reject(rules.Member + ".1", "a member event needs a state key and content.membership");
@@ -85,7 +87,7 @@ public static partial class EventAuth
             }
 
             // 4.3.5.2 If join_authorised_via_users_server is not a joined user able to invite, reject.
-            var authoriser = AuthEventSelection.GetString(ev.Content, AuthKeys.JoinAuthorisedVia);
+            var authoriser = JsonNodeValues.GetString(ev.Content, AuthKeys.JoinAuthorisedVia);
             if (authoriser is null || context.MembershipOf(authoriser) != Membership.Join || !context.Levels.CanInvite(authoriser))
             {
                 return AuthResult.Reject(rules.JoinRestricted + ".2", "the join is not authorised by a joined member who may invite");
@@ -223,8 +225,8 @@ public static partial class EventAuth
     // must include this server; a value that is not a user ID can never be satisfied.
     private static bool IsSignedByAuthorisingServer(Pdu ev)
     {
-        var authoriser = AuthEventSelection.GetString(ev.Content, AuthKeys.JoinAuthorisedVia);
-        if (!AuthIds.IsUserId(authoriser) || AuthIds.Domain(authoriser) is not { } server)
+        var authoriser = JsonNodeValues.GetString(ev.Content, AuthKeys.JoinAuthorisedVia);
+        if (!UserId.TryParse(authoriser, out _) || IdentifierGrammar.Domain(authoriser) is not { } server)
         {
             return false;
         }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Ranvier.Protocol.Identifiers;
 
 namespace Ranvier.Protocol.Auth;
 
@@ -159,7 +160,7 @@ public static partial class EventAuth
 
         foreach (var (key, value) in map)
         {
-            if ((validateUserIds && !AuthIds.IsUserId(key)) || !PowerLevelValue.TryRead(value, context.Version, out _))
+            if ((validateUserIds && !UserId.TryParse(key, out _)) || !PowerLevelValue.TryRead(value, context.Version, out _))
             {
                 return false;
             }

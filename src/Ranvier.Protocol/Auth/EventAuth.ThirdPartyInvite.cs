@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Ranvier.Protocol.Crypto;
 using Ranvier.Protocol.Events;
+using Ranvier.Protocol.Json;
 
 namespace Ranvier.Protocol.Auth;
 
@@ -26,8 +27,8 @@ public static partial class EventAuth
         }
 
         // 4.4.1.3 If signed does not have mxid and token properties, reject.
-        var mxid = AuthEventSelection.GetString(signed, "mxid");
-        var token = AuthEventSelection.GetString(signed, "token");
+        var mxid = JsonNodeValues.GetString(signed, "mxid");
+        var token = JsonNodeValues.GetString(signed, "token");
         if (mxid is null || token is null)
         {
             return AuthResult.Reject(rule + ".3", "signed has no mxid or token");
@@ -78,12 +79,7 @@ public static partial class EventAuth
         var unsignedCopy = signed.DeepClone().AsObject();
         unsignedCopy.Remove("signatures");
         unsignedCopy.Remove("unsigned");
-        byte[] message;
-        try
-        {
-            message = AuthCanonicalJson.Encode(unsignedCopy);
-        }
-        catch (FormatException)
+        if (!CanonicalJson.TrySerialize(unsignedCopy, out var message, out _, enforceIntegerRange: false))
         {
             return false;
         }
@@ -117,7 +113,7 @@ public static partial class EventAuth
     // 4.4.1.7.1 A single public key in public_key; 4.4.1.7.2 a list of keys in public_keys[].public_key.
     private static IEnumerable<byte[]> InvitePublicKeys(JsonObject content)
     {
-        if (AuthEventSelection.GetString(content, "public_key") is { } single && TryDecodeBase64(single) is { } key)
+        if (JsonNodeValues.GetString(content, "public_key") is { } single && TryDecodeBase64(single) is { } key)
         {
             yield return key;
         }
@@ -126,7 +122,7 @@ public static partial class EventAuth
         {
             foreach (var item in list)
             {
-                if (item is JsonObject entry && AuthEventSelection.GetString(entry, "public_key") is { } text
+                if (item is JsonObject entry && JsonNodeValues.GetString(entry, "public_key") is { } text
                     && TryDecodeBase64(text) is { } listed)
                 {
                     yield return listed;
@@ -135,18 +131,8 @@ public static partial class EventAuth
         }
     }
 
-    /// <summary>Unpadded base64, standard or URL-safe, padding tolerated (appendices, "Unpadded Base64").</summary>
-    private static byte[]? TryDecodeBase64(string text)
-    {
-        var normalized = text.TrimEnd('=').Replace('-', '+').Replace('_', '/');
-        var padded = normalized.PadRight(normalized.Length + ((4 - (normalized.Length % 4)) % 4), '=');
-        try
-        {
-            return Convert.FromBase64String(padded);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
+    // Identity servers publish keys and signatures as unpadded base64 (appendices, "Unpadded Base64"); the
+    // URL-safe alphabet is tolerated too, as some implementations emit it.
+    private static byte[]? TryDecodeBase64(string text) =>
+        UnpaddedBase64.TryDecode(text, out var data) || UnpaddedBase64.TryDecodeUrlSafe(text, out data) ? data : null;
 }

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Ranvier.Protocol.Events;
+using Ranvier.Protocol.Identifiers;
+using Ranvier.Protocol.Json;
 using Ranvier.Protocol.Rooms;
 
 namespace Ranvier.Protocol.Auth;
@@ -47,7 +49,7 @@ public static partial class EventAuth
         // from the create event sender's domain, reject.
         if (create.Content[AuthKeys.Federate] is JsonValue federate
             && federate.TryGetValue(out bool mayFederate) && !mayFederate
-            && AuthIds.Domain(ev.Sender) != AuthIds.Domain(create.Sender))
+            && IdentifierGrammar.Domain(ev.Sender) != IdentifierGrammar.Domain(create.Sender))
         {
             return AuthResult.Reject(rules.Federate, "the room is not federated and the sender is on another server");
         }
@@ -243,7 +245,7 @@ public static partial class EventAuth
                 return AuthResult.Reject("1.2", "a v12 create event has no room_id");
             }
         }
-        else if (AuthIds.Domain(ev.RoomId) is not { } roomDomain || roomDomain != AuthIds.Domain(ev.Sender))
+        else if (IdentifierGrammar.Domain(ev.RoomId) is not { } roomDomain || roomDomain != IdentifierGrammar.Domain(ev.Sender))
         {
             // 1.2 If the domain of the room_id does not match the domain of the sender, reject.
             return AuthResult.Reject("1.2", "the room ID's domain is not the sender's");
@@ -264,7 +266,7 @@ public static partial class EventAuth
 
         // 1.4 (v12) If additional_creators is present and not an array of valid user IDs, reject.
         if (version.PrivilegedCreators && ev.Content.TryGetPropertyValue("additional_creators", out var extra)
-            && (extra is not JsonArray list || !list.All(item => item is JsonValue v && v.TryGetValue(out string? user) && AuthIds.IsUserId(user))))
+            && (extra is not JsonArray list || !list.All(item => item is JsonValue v && v.TryGetValue(out string? user) && UserId.TryParse(user, out _))))
         {
             return AuthResult.Reject("1.4", "content.additional_creators is not an array of user IDs");
         }
@@ -283,7 +285,7 @@ public static partial class EventAuth
         }
 
         // 4.2 If the sender's domain doesn't match the state_key, reject.
-        if (AuthIds.Domain(ev.Sender) != ev.StateKey)
+        if (IdentifierGrammar.Domain(ev.Sender) != ev.StateKey)
         {
             return AuthResult.Reject(rules.Aliases + ".2", "m.room.aliases state key must be the sender's server");
         }
@@ -304,7 +306,7 @@ public static partial class EventAuth
         }
 
         // 11.2 If the domain of the redacted event's ID is the redaction's event ID domain, allow.
-        if (ev.Redacts is { } redacts && AuthIds.Domain(redacts) is { } domain && domain == AuthIds.Domain(ev.EventId))
+        if (ev.Redacts is { } redacts && IdentifierGrammar.Domain(redacts) is { } domain && domain == IdentifierGrammar.Domain(ev.EventId))
         {
             return AuthResult.Allow(rules.Redaction + ".2", "the redaction comes from the redacted event's server");
         }
@@ -330,7 +332,7 @@ public static partial class EventAuth
 
         /// <summary>A user's current membership, or null when they have no member event.</summary>
         public string? MembershipOf(string userId) =>
-            State.Get(EventTypes.Member, userId) is { } member ? AuthEventSelection.GetString(member.Content, AuthKeys.Membership) : null;
+            State.Get(EventTypes.Member, userId) is { } member ? JsonNodeValues.GetString(member.Content, AuthKeys.Membership) : null;
 
         /// <summary>
         /// The join rule. A room without an m.room.join_rules event, or one without <c>join_rule</c>, is treated as
@@ -346,7 +348,7 @@ public static partial class EventAuth
                     return Auth.JoinRule.Invite;
                 }
 
-                return value is JsonValue v && v.TryGetValue(out string? rule) ? rule : "";
+                return JsonNodeValues.GetString(value) ?? "";
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ranvier.Protocol.Json;
 using Ranvier.Protocol.Rooms;
 
 namespace Ranvier.Protocol.Auth;
@@ -25,7 +26,7 @@ internal static class PowerLevelValue
         switch (json.GetValueKind())
         {
             case JsonValueKind.Number:
-                if (TryGetInt64(json, out value))
+                if (JsonNodeValues.TryGetInt64(json, out value))
                 {
                     return true;
                 }
@@ -37,14 +38,6 @@ internal static class PowerLevelValue
                 return false;
         }
     }
-
-    /// <summary>
-    /// A JSON number written as an integer, whatever CLR type backs the node: parsed JSON holds a JsonElement,
-    /// but a node built in code may hold an int, which <c>TryGetValue&lt;long&gt;</c> does not convert.
-    /// </summary>
-    internal static bool TryGetInt64(JsonValue json, out long value) =>
-        json.TryGetValue(out value)
-        || long.TryParse(json.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
 
     // A number that is not an integer (1.5, 1e2): truncated when it is a finite double inside the long range.
     private static bool TryTruncate(JsonValue json, out long value)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Ranvier.Protocol.Events;
+using Ranvier.Protocol.Json;
 using Ranvier.Protocol.Rooms;
 
 namespace Ranvier.Protocol.Auth;
@@ -39,7 +40,7 @@ public sealed class RoomCreators
 
         if (!version.ImplicitRoomCreator)
         {
-            var creator = create.Content["creator"] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+            var creator = JsonNodeValues.GetString(create.Content, "creator");
             return creator is null ? None : new RoomCreators(new HashSet<string>(StringComparer.Ordinal) { creator }, false);
         }
 

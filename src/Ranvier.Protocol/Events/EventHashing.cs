@@ -72,7 +72,7 @@ public static class EventHashing
         ArgumentNullException.ThrowIfNull(version);
         return version.EventFormat switch
         {
-            EventFormat.V1 => evt["event_id"] is JsonValue v && v.TryGetValue(out string? id) ? id : null,
+            EventFormat.V1 => JsonNodeValues.GetString(evt, "event_id"),
             EventFormat.V2 => "$" + UnpaddedBase64.Encode(ReferenceHash(evt, version)),
             _ => "$" + UnpaddedBase64.EncodeUrlSafe(ReferenceHash(evt, version)),
         };

@@ -70,22 +70,22 @@ public sealed class Pdu
         ArgumentNullException.ThrowIfNull(version);
 
         error = null;
-        string? id = version.EventFormat == EventFormat.V1 ? GetString(json, "event_id") : eventId;
+        string? id = version.EventFormat == EventFormat.V1 ? JsonNodeValues.GetString(json, "event_id") : eventId;
         if (id is null)
         {
             error = version.EventFormat == EventFormat.V1 ? "event_id is missing" : "the event ID was not supplied";
             return null;
         }
 
-        var type = GetString(json, "type");
-        var sender = GetString(json, "sender");
+        var type = JsonNodeValues.GetString(json, "type");
+        var sender = JsonNodeValues.GetString(json, "sender");
         if (type is null || sender is null)
         {
             error = "type and sender must be strings";
             return null;
         }
 
-        var roomId = GetString(json, "room_id");
+        var roomId = JsonNodeValues.GetString(json, "room_id");
         if (roomId is null && version.RoomIdFromCreateEvent && type == EventTypes.Create)
         {
             // v12: the create event carries no room_id; the room ID is its event ID with the sigil swapped.
@@ -107,7 +107,7 @@ public sealed class Pdu
         string? stateKey = null;
         if (json.TryGetPropertyValue("state_key", out var sk))
         {
-            stateKey = sk is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+            stateKey = JsonNodeValues.GetString(sk);
             if (stateKey is null)
             {
                 error = "state_key must be a string";
@@ -129,7 +129,7 @@ public sealed class Pdu
             return null;
         }
 
-        var redacts = version.Redaction == RedactionRules.V11 ? GetString(content, "redacts") : GetString(json, "redacts");
+        var redacts = version.Redaction == RedactionRules.V11 ? JsonNodeValues.GetString(content, "redacts") : JsonNodeValues.GetString(json, "redacts");
         return new Pdu(json, id, roomId, sender, type, stateKey, ts, depth, prev, auth, content, redacts);
     }
 
@@ -138,9 +138,6 @@ public sealed class Pdu
         TryParse(json, version, eventId, out var error) ?? throw new FormatException(error);
 
     public override string ToString() => $"{EventId} ({Type}{(StateKey is null ? "" : "/" + StateKey)})";
-
-    private static string? GetString(JsonObject obj, string key) =>
-        obj[key] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
 
     private static bool TryGetInteger(JsonObject obj, string key, out long value) => JsonNodeValues.TryGetInt64(obj[key], out value);
 

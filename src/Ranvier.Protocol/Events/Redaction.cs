@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.Json.Nodes;
+using Ranvier.Protocol.Json;
 using Ranvier.Protocol.Rooms;
 
 namespace Ranvier.Protocol.Events;
@@ -40,7 +41,7 @@ public static class Redaction
 
         // content is always present after redaction, holding only the keys the event type protects.
         var content = new JsonObject();
-        var type = evt["type"] is JsonValue t && t.TryGetValue(out string? s) ? s : null;
+        var type = JsonNodeValues.GetString(evt, "type");
         if (evt["content"] is JsonObject original && type is not null && rules.Content.TryGetValue(type, out var kept))
         {
             foreach (var (key, value) in original)

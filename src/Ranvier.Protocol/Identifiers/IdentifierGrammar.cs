@@ -42,6 +42,50 @@ internal static class IdentifierGrammar
     }
 
     /// <summary>
+    /// Parses <c>&amp;localpart:domain</c> as user IDs and room aliases have it: a historical localpart (see
+    /// <see cref="IsHistoricalLocalpart"/>), a valid server name and the 255-byte limit. <paramref name="what"/>
+    /// names the identifier in the error.
+    /// </summary>
+    public static bool TryParseLocalpartId([NotNullWhen(true)] string? value, char sigil, string what, out string localpart, out ServerName server, [NotNullWhen(false)] out string? error)
+    {
+        if (!TrySplit(value, sigil, out localpart, out server, out error))
+        {
+            error = what + " " + error;
+            return false;
+        }
+
+        if (!IsHistoricalLocalpart(localpart))
+        {
+            error = what + " localpart may not contain NUL or unpaired surrogates";
+            return false;
+        }
+
+        if (!FitsLengthLimit(value))
+        {
+            error = what + " is longer than 255 bytes";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The raw domain of <c>&amp;localpart:domain</c>: everything after the first colon, unvalidated, or null
+    /// when there is none (hash-form event and room IDs). The authorization rules compare domains this way
+    /// ("the domain of the sender"), so an event whose IDs are otherwise malformed is still judged.
+    /// </summary>
+    public static string? Domain(string? id)
+    {
+        if (id is null)
+        {
+            return null;
+        }
+
+        var colon = id.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? null : id[(colon + 1)..];
+    }
+
+    /// <summary>
     /// The historical localpart rule shared by user IDs, room IDs and aliases: any non-surrogate code point
     /// except <c>:</c> and NUL. In a .NET string that means no colon, no NUL and no unpaired surrogate.
     /// </summary>

@@ -24,21 +24,8 @@ public readonly record struct RoomAlias : IParsable<RoomAlias>
     public static bool TryParse([NotNullWhen(true)] string? value, out RoomAlias result, [NotNullWhen(false)] out string? error)
     {
         result = default;
-        if (!IdentifierGrammar.TrySplit(value, '#', out var localpart, out var server, out error))
+        if (!IdentifierGrammar.TryParseLocalpartId(value, '#', "room alias", out var localpart, out var server, out error))
         {
-            error = "room alias " + error;
-            return false;
-        }
-
-        if (!IdentifierGrammar.IsHistoricalLocalpart(localpart))
-        {
-            error = "room alias localpart may not contain NUL or unpaired surrogates";
-            return false;
-        }
-
-        if (!IdentifierGrammar.FitsLengthLimit(value))
-        {
-            error = "room alias is longer than 255 bytes";
             return false;
         }
 

@@ -32,21 +32,8 @@ public readonly record struct UserId : IParsable<UserId>
     public static bool TryParse([NotNullWhen(true)] string? value, out UserId result, [NotNullWhen(false)] out string? error)
     {
         result = default;
-        if (!IdentifierGrammar.TrySplit(value, '@', out var localpart, out var server, out error))
+        if (!IdentifierGrammar.TryParseLocalpartId(value, '@', "user ID", out var localpart, out var server, out error))
         {
-            error = "user ID " + error;
-            return false;
-        }
-
-        if (!IdentifierGrammar.IsHistoricalLocalpart(localpart))
-        {
-            error = "user ID localpart may not contain NUL or unpaired surrogates";
-            return false;
-        }
-
-        if (!IdentifierGrammar.FitsLengthLimit(value))
-        {
-            error = "user ID is longer than 255 bytes";
             return false;
         }
 

@@ -68,7 +68,8 @@ internal readonly struct CanonicalJsonWriter
 
     public void Write(JsonElement element, int depth = 0)
     {
-        switch (element.ValueKind)
+        var kind = element.ValueKind;
+        switch (kind)
         {
             case JsonValueKind.Object:
                 WriteObject(element, depth + 1);
@@ -104,14 +105,8 @@ internal readonly struct CanonicalJsonWriter
                 }
 
                 break;
-            case JsonValueKind.True:
-                _output.Write("true"u8);
-                break;
-            case JsonValueKind.False:
-                _output.Write("false"u8);
-                break;
-            case JsonValueKind.Null:
-                _output.Write("null"u8);
+            case JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null:
+                WriteLiteral(kind);
                 break;
             default:
                 throw new CanonicalJsonException("An undefined JSON value cannot be written.");
@@ -186,19 +181,14 @@ internal readonly struct CanonicalJsonWriter
 
     private void WriteValue(JsonValue value)
     {
-        switch (value.GetValueKind())
+        var kind = value.GetValueKind();
+        switch (kind)
         {
             case JsonValueKind.String:
                 WriteString(value.GetValue<string>());
                 break;
-            case JsonValueKind.True:
-                _output.Write("true"u8);
-                break;
-            case JsonValueKind.False:
-                _output.Write("false"u8);
-                break;
-            case JsonValueKind.Null:
-                _output.Write("null"u8);
+            case JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null:
+                WriteLiteral(kind);
                 break;
             case JsonValueKind.Number:
                 if (value.TryGetValue(out JsonElement element))
@@ -228,6 +218,13 @@ internal readonly struct CanonicalJsonWriter
                 throw new CanonicalJsonException($"A {value.GetValueKind()} value cannot be written as canonical JSON.");
         }
     }
+
+    private void WriteLiteral(JsonValueKind kind) => _output.Write(kind switch
+    {
+        JsonValueKind.True => "true"u8,
+        JsonValueKind.False => "false"u8,
+        _ => "null"u8,
+    });
 
     private void WriteInteger(long value)
     {

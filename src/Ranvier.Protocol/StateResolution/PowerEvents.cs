@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using Ranvier.Protocol.Events;
+using Ranvier.Protocol.Json;
 
 namespace Ranvier.Protocol.StateResolution;
 
@@ -23,5 +23,5 @@ public static class PowerEvents
     }
 
     internal static string? Membership(Pdu pdu) =>
-        pdu.Content["membership"] is JsonValue v && v.TryGetValue(out string? m) ? m : null;
+        JsonNodeValues.GetString(pdu.Content, "membership");
 }

@@ -73,6 +73,18 @@ public class PowerLevelsRuleTests
 
         room.Check(Change(room, Alice, """{"users": {"not-a-user": 10}}""")).ShouldBeRejectedBy(rule);
         room.Check(Change(room, Alice, """{"users": []}""")).ShouldBeRejectedBy(rule);
+        room.Check(Change(room, Alice, """{"users": {"@bob:not a server": 10}}""")).ShouldBeRejectedBy(rule);
+    }
+
+    // "Valid user ID" is the Identifiers grammar read leniently: historical localparts that old rooms hold pass.
+    [Theory]
+    [InlineData("1")]
+    [InlineData("10")]
+    public void Historical_user_ids_are_valid_users_keys(string id)
+    {
+        var room = WithMembers(V(id), "invite");
+
+        room.Check(Change(room, Alice, """{"users": {"@alice:example.com": 100, "@Old_Style!:example.com:8448": 10}}""")).ShouldBeAllowed();
     }
 
     [Theory]

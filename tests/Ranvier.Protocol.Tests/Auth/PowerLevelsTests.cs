@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Ranvier.Protocol.Auth;
+using Ranvier.Protocol.Events;
 using Ranvier.Protocol.Rooms;
 
 namespace Ranvier.Protocol.Tests.Auth;
@@ -184,5 +185,25 @@ public class PowerLevelsTests
 
         levels.NotificationLevel("room").ShouldBe(20);
         levels.NotificationLevel("other").ShouldBe(50);
+    }
+
+    [Fact]
+    public void Levels_read_from_state_follow_the_create_event_they_are_read_with()
+    {
+        // The parsed levels are cached per power-levels event: another create event (other creators) must
+        // not be served the first reading.
+        var room = TestRoom.WithMembers(RoomVersions.V12, powerLevels: new JsonObject { ["users"] = new JsonObject { [TestRoom.Bob] = 50 } });
+        var other = TestRoom.Created(RoomVersions.V12, TestRoom.Bob);
+        var pl = room.State.Get(EventTypes.PowerLevels, "")!;
+
+        var first = PowerLevels.FromState(RoomVersions.V12, room.State);
+        var again = PowerLevels.FromState(RoomVersions.V12, room.State);
+        var underBob = PowerLevels.FromState(RoomVersions.V12, AuthState.FromEvents([other.Create, pl]));
+
+        again.ShouldBeSameAs(first);
+        first.UserLevel(TestRoom.Alice).ShouldBe(PowerLevels.CreatorLevel);
+        first.UserLevel(TestRoom.Bob).ShouldBe(50);
+        underBob.UserLevel(TestRoom.Alice).ShouldBe(0);
+        underBob.UserLevel(TestRoom.Bob).ShouldBe(PowerLevels.CreatorLevel);
     }
 }

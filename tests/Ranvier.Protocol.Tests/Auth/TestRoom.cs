@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Ranvier.Protocol.Auth;
 using Ranvier.Protocol.Events;
+using Ranvier.Protocol.Identifiers;
+using Ranvier.Protocol.Json;
 using Ranvier.Protocol.Rooms;
 
 namespace Ranvier.Protocol.Tests.Auth;
@@ -116,64 +118,29 @@ internal sealed class TestRoom
         bool omitRoomId = false, string? idDomain = null, JsonObject? extraTopLevel = null, IReadOnlyList<string>? authEvents = null)
     {
         _counter++;
-        var senderDomain = sender[(sender.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        var senderDomain = IdentifierGrammar.Domain(sender)!;
         var senderLocal = sender[1..sender.IndexOf(':', StringComparison.Ordinal)];
         var eventId = Version.EventFormat == EventFormat.V1
             ? $"$e{_counter}{senderLocal}:{idDomain ?? senderDomain}"
             : $"$Ev{_counter}v{Version.Id}{senderLocal}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
 
         var signatures = new JsonObject { [senderDomain] = new JsonObject { ["ed25519:a"] = "sig" } };
-        if (content["join_authorised_via_users_server"] is JsonValue via && via.TryGetValue(out string? authoriser)
-            && authoriser.Contains(':', StringComparison.Ordinal))
+        if (IdentifierGrammar.Domain(JsonNodeValues.GetString(content, "join_authorised_via_users_server")) is { } authoriserDomain)
         {
-            signatures[authoriser[(authoriser.IndexOf(':', StringComparison.Ordinal) + 1)..]] = new JsonObject { ["ed25519:a"] = "sig" };
+            signatures[authoriserDomain] = new JsonObject { ["ed25519:a"] = "sig" };
         }
 
-        var json = new JsonObject
+        var extra = new JsonObject
         {
-            ["type"] = type,
-            ["sender"] = sender,
-            ["content"] = content,
-            ["origin_server_ts"] = (long)(1_000 + _counter),
-            ["depth"] = (long)_counter,
-            ["prev_events"] = Refs(prevEvents ?? (Create is null ? [] : [Create.EventId])),
-            ["auth_events"] = Refs(authEvents ?? []),
             ["signatures"] = signatures,
             ["hashes"] = new JsonObject { ["sha256"] = "none" },
         };
-        if (!omitRoomId)
-        {
-            json["room_id"] = RoomId;
-        }
-
-        if (stateKey is not null)
-        {
-            json["state_key"] = stateKey;
-        }
-
-        if (Version.EventFormat == EventFormat.V1)
-        {
-            json["event_id"] = eventId;
-        }
-
         foreach (var (key, value) in extraTopLevel ?? [])
         {
-            json[key] = value?.DeepClone();
+            extra[key] = value?.DeepClone();
         }
 
-        return Pdu.Parse(json, Version, eventId);
-    }
-
-    private JsonArray Refs(IReadOnlyList<string> ids)
-    {
-        var array = new JsonArray();
-        foreach (var id in ids)
-        {
-            array.Add(Version.EventFormat == EventFormat.V1
-                ? new JsonArray(id, new JsonObject { ["sha256"] = "none" })
-                : JsonValue.Create(id));
-        }
-
-        return array;
+        return TestEvent.Build(Version, eventId, omitRoomId ? null : RoomId, sender, type, stateKey, content,
+            prevEvents ?? (Create is null ? [] : [Create.EventId]), authEvents ?? [], 1_000 + _counter, _counter, extra);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Ranvier.Protocol.Auth;
 using Ranvier.Protocol.Events;
 using Ranvier.Protocol.Rooms;
 using Ranvier.Protocol.StateResolution;
@@ -61,33 +62,9 @@ internal sealed class RoomDag : IEventSource
         var prevIds = prev.Select(Id).ToArray();
         var before = StateBefore(prevIds);
         var authIds = auth?.Select(Id).ToArray() ?? SelectAuthEvents(before, type, stateKey, sender, content);
-        var json = new JsonObject
-        {
-            ["type"] = type,
-            ["sender"] = sender,
-            ["content"] = content,
-            ["origin_server_ts"] = ts ?? ++clock,
-            ["depth"] = prevIds.Length == 0 ? 1 : prevIds.Max(p => events[p].Depth) + 1,
-            ["prev_events"] = RefArray(prevIds),
-            ["auth_events"] = RefArray(authIds),
-        };
-        if (!(Version.RoomIdFromCreateEvent && type == EventTypes.Create))
-        {
-            json["room_id"] = RoomId;
-        }
-
-        if (stateKey is not null)
-        {
-            json["state_key"] = stateKey;
-        }
-
-        if (Version.EventFormat == EventFormat.V1)
-        {
-            json["event_id"] = id;
-        }
-
-        // Re-read from text, as events arrive: numbers become JSON numbers rather than boxed CLR ints.
-        var pdu = Pdu.Parse(JsonNode.Parse(json.ToJsonString())!.AsObject(), Version, id);
+        var depth = prevIds.Length == 0 ? 1 : prevIds.Max(p => events[p].Depth) + 1;
+        var roomId = Version.RoomIdFromCreateEvent && type == EventTypes.Create ? null : RoomId;
+        var pdu = TestEvent.Build(Version, id, roomId, sender, type, stateKey, content, prevIds, authIds, ts ?? ++clock, depth);
         events[id] = pdu;
         var after = new Dictionary<StateKey, string>(before);
         if (stateKey is not null)
@@ -160,40 +137,10 @@ internal sealed class RoomDag : IEventSource
         _ => StateResolver.Resolve(Version, prevIds.Select(p => (IReadOnlyDictionary<StateKey, string>)stateAfter[p]).ToList(), this, Auth),
     };
 
-    // The auth events selection of the server-server API, enough for these tests.
-    private string[] SelectAuthEvents(Dictionary<StateKey, string> before, string type, string? stateKey, string sender, JsonObject content)
-    {
-        if (type == EventTypes.Create)
-        {
-            return [];
-        }
-
-        var keys = new List<StateKey> { new(EventTypes.PowerLevels, ""), new(EventTypes.Member, sender) };
-        if (!Version.RoomIdFromCreateEvent)
-        {
-            keys.Insert(0, new StateKey(EventTypes.Create, ""));
-        }
-
-        if (type == EventTypes.Member && stateKey is not null)
-        {
-            keys.Add(new StateKey(EventTypes.Member, stateKey));
-            if (content["membership"]?.GetValue<string>() is "join" or "invite" or "knock")
-            {
-                keys.Add(new StateKey(EventTypes.JoinRules, ""));
-            }
-        }
-
-        return keys.Distinct().Where(before.ContainsKey).Select(k => before[k]).ToArray();
-    }
-
-    private JsonArray RefArray(string[] ids)
-    {
-        var array = new JsonArray();
-        foreach (var id in ids)
-        {
-            array.Add(Version.EventFormat == EventFormat.V1 ? new JsonArray(id, new JsonObject()) : JsonValue.Create(id));
-        }
-
-        return array;
-    }
+    // The auth events selection of the server-server API, from the state before the event.
+    private string[] SelectAuthEvents(Dictionary<StateKey, string> before, string type, string? stateKey, string sender, JsonObject content) =>
+        AuthEventSelection.Select(Version, type, sender, stateKey, content)
+            .Select(pair => before.GetValueOrDefault(new StateKey(pair.Type, pair.StateKey)))
+            .OfType<string>()
+            .ToArray();
 }

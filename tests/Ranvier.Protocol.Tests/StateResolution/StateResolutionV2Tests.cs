@@ -19,6 +19,20 @@ public sealed class StateResolutionV2Tests
 
     private static StateKey MemberKey(string user) => new(EventTypes.Member, user);
 
+    // Alice promotes Bob (PA1) and sets T2, then demotes him (PA2); concurrently Bob, still promoted on his
+    // fork (PB), sets T3.
+    private static RoomDag TopicRace(string version)
+    {
+        var room = Room(version);
+        room.Topic("T1", Alice, "IMZ");
+        room.PowerLevels("PA1", Alice, Users((Alice, 100), (Bob, 50)), "T1");
+        room.Topic("T2", Alice, "PA1");
+        room.PowerLevels("PA2", Alice, Users((Alice, 100), (Bob, 0)), "T2");
+        room.PowerLevels("PB", Bob, Users((Alice, 100), (Bob, 50)), "PA1");
+        room.Topic("T3", Bob, "PB");
+        return room;
+    }
+
     [Theory]
     [MemberData(nameof(Versions))]
     public void Ban_wins_over_a_racing_power_level_change_by_the_banned_user(string version)
@@ -66,13 +80,7 @@ public sealed class StateResolutionV2Tests
     [MemberData(nameof(Versions))]
     public void Topic_from_a_demoted_user_loses_to_the_admins_topic(string version)
     {
-        var room = Room(version);
-        room.Topic("T1", Alice, "IMZ");
-        room.PowerLevels("PA1", Alice, Users((Alice, 100), (Bob, 50)), "T1");
-        room.Topic("T2", Alice, "PA1");
-        room.PowerLevels("PA2", Alice, Users((Alice, 100), (Bob, 0)), "T2");
-        room.PowerLevels("PB", Bob, Users((Alice, 100), (Bob, 50)), "PA1");
-        room.Topic("T3", Bob, "PB");
+        var room = TopicRace(version);
 
         var state = room.Resolve("PA2", "T3");
 
@@ -101,13 +109,7 @@ public sealed class StateResolutionV2Tests
     [MemberData(nameof(Versions))]
     public void Later_topic_after_a_merge_survives_the_next_merge(string version)
     {
-        var room = Room(version);
-        room.Topic("T1", Alice, "IMZ");
-        room.PowerLevels("PA1", Alice, Users((Alice, 100), (Bob, 50)), "T1");
-        room.Topic("T2", Alice, "PA1");
-        room.PowerLevels("PA2", Alice, Users((Alice, 100), (Bob, 0)), "T2");
-        room.PowerLevels("PB", Bob, Users((Alice, 100), (Bob, 50)), "PA1");
-        room.Topic("T3", Bob, "PB");
+        var room = TopicRace(version);
         room.Message("MZ1", Zara, "PA2", "T3");
         room.Topic("T4", Alice, "MZ1");
 
@@ -182,5 +184,38 @@ public sealed class StateResolutionV2Tests
         var state = room.ResolveSets(room.StateAfter("T"), withUnknown);
 
         state[TopicKey].ShouldBe(Id("T"));
+    }
+
+    // Rooms/fragments/v2-state-res: ties in the mainline ordering (same closest mainline event) go to the earlier
+    // origin_server_ts, then the smaller event ID; the event applied last wins its key.
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void Topics_at_the_same_mainline_position_are_ordered_by_timestamp_then_event_id(string version)
+    {
+        var byTimestamp = Room(version);
+        byTimestamp.Add("TLATE", Alice, EventTypes.Topic, "", new JsonObject { ["topic"] = "late" }, ["IMZ"], ts: 200);
+        byTimestamp.Add("TEARLY", Alice, EventTypes.Topic, "", new JsonObject { ["topic"] = "early" }, ["IMZ"], ts: 100);
+        byTimestamp.Resolve("TLATE", "TEARLY")[TopicKey].ShouldBe(Id("TLATE"));
+
+        var byId = Room(version);
+        byId.Add("TZ", Alice, EventTypes.Topic, "", new JsonObject { ["topic"] = "z" }, ["IMZ"], ts: 100);
+        byId.Add("TA", Alice, EventTypes.Topic, "", new JsonObject { ["topic"] = "a" }, ["IMZ"], ts: 100);
+        byId.Resolve("TA", "TZ")[TopicKey].ShouldBe(Id("TZ"));
+    }
+
+    // The reverse topological power ordering breaks ties between power events of equal sender power the same way.
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public void Power_events_of_equal_sender_power_are_ordered_by_timestamp_then_event_id(string version)
+    {
+        var byTimestamp = Room(version);
+        byTimestamp.Add("JLATE", Alice, EventTypes.JoinRules, "", new JsonObject { ["join_rule"] = "invite" }, ["IMZ"], ts: 200);
+        byTimestamp.Add("JEARLY", Alice, EventTypes.JoinRules, "", new JsonObject { ["join_rule"] = "knock" }, ["IMZ"], ts: 100);
+        byTimestamp.Resolve("JEARLY", "JLATE")[JoinRulesKey].ShouldBe(Id("JLATE"));
+
+        var byId = Room(version);
+        byId.Add("JZ", Alice, EventTypes.JoinRules, "", new JsonObject { ["join_rule"] = "invite" }, ["IMZ"], ts: 100);
+        byId.Add("JA", Alice, EventTypes.JoinRules, "", new JsonObject { ["join_rule"] = "knock" }, ["IMZ"], ts: 100);
+        byId.Resolve("JZ", "JA")[JoinRulesKey].ShouldBe(Id("JZ"));
     }
 }

@@ -15,10 +15,13 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private readonly List<string> output = [];
     private readonly TaskCompletionSource<Uri> ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServerProcess(Process process, TempDirectory directory)
+    private readonly bool ownsDirectory;
+
+    private ServerProcess(Process process, TempDirectory directory, bool ownsDirectory)
     {
         this.process = process;
         Directory = directory;
+        this.ownsDirectory = ownsDirectory;
     }
 
     public TempDirectory Directory { get; }
@@ -40,9 +43,14 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     public int ExitCode => process.ExitCode;
 
-    /// <summary>Starts the server with extra RANVIER_ environment variables and waits until it listens.</summary>
+    /// <summary>
+    /// Starts the server with extra RANVIER_ environment variables and waits until it listens. A given
+    /// <paramref name="directory"/> (to restart on the same data) stays the caller's; otherwise one is made and
+    /// deleted with the process.
+    /// </summary>
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null, TempDirectory? directory = null)
     {
+        var ownsDirectory = directory is null;
         directory ??= new TempDirectory();
         var dll = Path.Combine(AppContext.BaseDirectory, "ranvier.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -61,7 +69,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var server = new ServerProcess(process, directory);
+        var server = new ServerProcess(process, directory, ownsDirectory);
         process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
         process.Exited += (_, _) => server.ready.TrySetException(new InvalidOperationException("ranvier exited before listening:\n" + server.Output));
@@ -100,7 +108,10 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
 
         process.Dispose();
-        Directory.Dispose();
+        if (ownsDirectory)
+        {
+            Directory.Dispose();
+        }
     }
 
     private void OnLine(string? line)
