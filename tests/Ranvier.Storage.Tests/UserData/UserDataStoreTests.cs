@@ -27,6 +27,18 @@ public sealed class UserDataStoreTests : StoreTestBase
 
     [Theory]
     [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task A_refused_registration_leaves_the_existing_profile_alone(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await store.Accounts.RegisterAsync(new UserRecord(Alice, null, AccountKind.User, 1) { InitialDisplayName = "first" }, null, null);
+
+        await Should.ThrowAsync<StorageConflictException>(() =>
+            store.Accounts.RegisterAsync(new UserRecord(Alice, null, AccountKind.User, 2) { InitialDisplayName = "second" }, null, null));
+
+        (await store.UserData.GetProfileAsync(Alice))!["displayname"].ShouldBe("\"first\"");
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
     public Task Profile_fields_are_set_replaced_and_deleted(string engine) => WithStoreAsync(engine, async store =>
     {
         await CreateUsersAsync(store);
