@@ -13,6 +13,8 @@ public interface IRanvierStore : IAsyncDisposable
 {
     IAccountStore Accounts { get; }
 
+    IRegistrationTokenStore RegistrationTokens { get; }
+
     IServerKeyStore ServerKeys { get; }
 
     IRoomEventStore Rooms { get; }

@@ -1,3 +1,4 @@
+using Ranvier.Server.Api.Admin;
 using Ranvier.Server.Api.Client;
 using Ranvier.Server.Api.Federation;
 using Ranvier.Server.Api.Keys;
@@ -28,5 +29,12 @@ internal static class EndpointRegistration
             client.MapFilterEndpoints();
             client.MapCapabilitiesEndpoints();
         }
+
+        var clientV1 = app.MapGroup("/_matrix/client/v1");
+        clientV1.MapRegistrationV1Endpoints();
+
+        var synapseAdmin = app.MapGroup("/_synapse/admin/v1");
+        synapseAdmin.MapSharedSecretRegistrationEndpoints();
+        synapseAdmin.MapRegistrationTokenAdminEndpoints();
     }
 }

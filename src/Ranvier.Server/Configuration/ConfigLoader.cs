@@ -168,6 +168,15 @@ public static class ConfigLoader
             errors.Add($"password_hashing.memory_kib: {c.PasswordHashing.MemoryKib} is out of range (64–4194304).");
         }
 
+        if (c.Registration.SharedSecret is { } secret && secret.Trim().Length < 16)
+        {
+            errors.Add("registration.shared_secret: must be at least 16 characters (leave it unset to disable shared-secret registration).");
+        }
+
+        var loginPerIp = ParseRateLimit(c.RateLimits.LoginPerIp, "rate_limits.login_per_ip", errors);
+        var loginPerAccount = ParseRateLimit(c.RateLimits.LoginPerAccount, "rate_limits.login_per_account", errors);
+        var registrationPerIp = ParseRateLimit(c.RateLimits.RegistrationPerIp, "rate_limits.registration_per_ip", errors);
+
         var level = ParseLogLevel(c.Logging.Level, errors);
         var format = ParseEnum<LogFormat>(c.Logging.Format, "logging.format", errors);
 
@@ -204,6 +213,11 @@ public static class ConfigLoader
             LogFormat = format,
             RegistrationMode = registration,
             PasswordHashCost = new PasswordHashCost(c.PasswordHashing.Iterations, c.PasswordHashing.MemoryKib),
+            AllowGuests = c.Registration.AllowGuests,
+            RegistrationSharedSecret = c.Registration.SharedSecret,
+            LoginPerIp = loginPerIp,
+            LoginPerAccount = loginPerAccount,
+            RegistrationPerIp = registrationPerIp,
             ConfigPath = origin,
         };
     }
@@ -235,6 +249,21 @@ public static class ConfigLoader
         var allowed = string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()));
         errors.Add($"{key}: '{value}' is not one of {allowed}.");
         return default;
+    }
+
+    private static RateLimit ParseRateLimit(RateLimitConfig limit, string key, List<string> errors)
+    {
+        if (!double.IsFinite(limit.PerSecond) || limit.PerSecond <= 0 || limit.PerSecond > 1_000_000)
+        {
+            errors.Add($"{key}.per_second: {limit.PerSecond.ToString(CultureInfo.InvariantCulture)} must be above 0 (and at most 1000000).");
+        }
+
+        if (limit.Burst is < 1 or > 1_000_000)
+        {
+            errors.Add($"{key}.burst: {limit.Burst} is out of range (1–1000000).");
+        }
+
+        return new RateLimit(limit.PerSecond, limit.Burst);
     }
 
     private static LogLevel ParseLogLevel(string value, List<string> errors)

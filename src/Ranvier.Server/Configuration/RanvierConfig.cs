@@ -43,12 +43,42 @@ internal sealed class RanvierConfig
 
     [ConfigurationKeyName("password_hashing")]
     public PasswordHashingConfig PasswordHashing { get; set; } = new();
+
+    [ConfigurationKeyName("rate_limits")]
+    public RateLimitsConfig RateLimits { get; set; } = new();
+}
+
+internal sealed class RateLimitsConfig
+{
+    [ConfigurationKeyName("login_per_ip")]
+    public RateLimitConfig LoginPerIp { get; set; } = new() { PerSecond = 1, Burst = 30 };
+
+    [ConfigurationKeyName("login_per_account")]
+    public RateLimitConfig LoginPerAccount { get; set; } = new() { PerSecond = 0.5, Burst = 10 };
+
+    [ConfigurationKeyName("registration_per_ip")]
+    public RateLimitConfig RegistrationPerIp { get; set; } = new() { PerSecond = 1, Burst = 50 };
+}
+
+internal sealed class RateLimitConfig
+{
+    [ConfigurationKeyName("per_second")]
+    public double PerSecond { get; set; }
+
+    [ConfigurationKeyName("burst")]
+    public int Burst { get; set; }
 }
 
 internal sealed class RegistrationConfig
 {
     [ConfigurationKeyName("mode")]
     public string Mode { get; set; } = "closed";
+
+    [ConfigurationKeyName("allow_guests")]
+    public bool AllowGuests { get; set; }
+
+    [ConfigurationKeyName("shared_secret")]
+    public string? SharedSecret { get; set; }
 }
 
 internal sealed class PasswordHashingConfig

@@ -25,7 +25,13 @@ public enum RegistrationMode
 
     /// <summary>Anyone who can reach the server.</summary>
     Open,
+
+    /// <summary>Anyone holding a registration token (spec: "Token-authenticated registration").</summary>
+    Token,
 }
+
+/// <summary>A token bucket: <paramref name="Burst"/> requests at once, refilled at <paramref name="PerSecond"/>.</summary>
+public sealed record RateLimit(double PerSecond, int Burst);
 
 /// <summary>The console log's shape.</summary>
 public enum LogFormat
@@ -82,6 +88,21 @@ public sealed record RanvierOptions
     public required RegistrationMode RegistrationMode { get; init; }
 
     public required PasswordHashCost PasswordHashCost { get; init; }
+
+    /// <summary>Whether <c>POST /register?kind=guest</c> creates guest accounts (spec: "Guest access").</summary>
+    public bool AllowGuests { get; init; }
+
+    /// <summary>The key of Synapse-compatible shared-secret registration; none disables it.</summary>
+    public string? RegistrationSharedSecret { get; init; }
+
+    /// <summary>Attempts at POST /login from one client IP address.</summary>
+    public required RateLimit LoginPerIp { get; init; }
+
+    /// <summary>Attempts at POST /login that name one account, from anywhere.</summary>
+    public required RateLimit LoginPerAccount { get; init; }
+
+    /// <summary>Requests to POST /register (and the other registration endpoints) from one client IP address.</summary>
+    public required RateLimit RegistrationPerIp { get; init; }
 
     /// <summary>Where the configuration came from: a file path, or null for the built-in defaults.</summary>
     public string? ConfigPath { get; init; }

@@ -58,6 +58,7 @@ public static partial class RanvierHost
         // Registered through a factory so the container disposes it at shutdown: the writer drains, the file closes.
         builder.Services.AddSingleton<IRanvierStore>(_ => store);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Accounts);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().RegistrationTokens);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().ServerKeys);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Rooms);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().UserData);

@@ -3,6 +3,7 @@ using Ranvier.Server.Services.Accounts;
 using Ranvier.Server.Services.Auth;
 using Ranvier.Server.Services.Filters;
 using Ranvier.Server.Services.Profiles;
+using Ranvier.Server.Services.RateLimiting;
 
 namespace Ranvier.Server.Hosting;
 
@@ -12,6 +13,9 @@ internal static class ServiceRegistration
     public static IServiceCollection AddRanvierServices(this IServiceCollection services) => services
         .AddSingleton<UserInteractiveAuth>()
         .AddSingleton<AccountService>()
+        .AddSingleton<RateLimits>()
+        .AddSingleton<RegistrationTokens>()
+        .AddSingleton<SharedSecretRegistration>()
         .AddSingleton<ProfileService>()
         .AddSingleton<AccountDataService>()
         .AddSingleton<FilterService>();

@@ -7,8 +7,11 @@ public enum AccountKind
     Guest = 1,
 }
 
-/// <summary>A local account. <paramref name="PasswordHash"/> is an opaque hash string (null: no password login).</summary>
-public sealed record UserRecord(string UserId, string? PasswordHash, AccountKind Kind, long CreatedTs, bool Deactivated = false)
+/// <summary>
+/// A local account. <paramref name="PasswordHash"/> is an opaque hash string (null: no password login);
+/// <paramref name="Admin"/> grants the server administration API.
+/// </summary>
+public sealed record UserRecord(string UserId, string? PasswordHash, AccountKind Kind, long CreatedTs, bool Deactivated = false, bool Admin = false)
 {
     /// <summary>
     /// The display name the profile starts with, written in the same transaction as the user (null: none).

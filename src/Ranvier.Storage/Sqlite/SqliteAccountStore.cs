@@ -53,9 +53,9 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
         int inserted;
         try
         {
-            inserted = s.Command("INSERT INTO users (user_id, password_hash, kind, created_ts, deactivated) VALUES (@u, @p, @k, @c, @d)")
+            inserted = s.Command("INSERT INTO users (user_id, password_hash, kind, created_ts, deactivated, admin) VALUES (@u, @p, @k, @c, @d, @a)")
                 .With("@u", user.UserId).With("@p", user.PasswordHash).With("@k", (int)user.Kind)
-                .With("@c", user.CreatedTs).With("@d", user.Deactivated).ExecuteNonQuery();
+                .With("@c", user.CreatedTs).With("@d", user.Deactivated).With("@a", user.Admin).ExecuteNonQuery();
         }
         catch (SqliteException e) when (SqliteErrors.IsUniqueViolation(e))
         {
@@ -102,10 +102,10 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
         reads.ReadAsync(
             s =>
             {
-                using var r = s.Command("SELECT password_hash, kind, created_ts, deactivated FROM users WHERE user_id = @u")
+                using var r = s.Command("SELECT password_hash, kind, created_ts, deactivated, admin FROM users WHERE user_id = @u")
                     .With("@u", userId).ExecuteReader();
                 return r.Read()
-                    ? new UserRecord(userId, r.GetStringOrNull(0), (AccountKind)r.GetInt32(1), r.GetInt64(2), r.GetBoolean(3))
+                    ? new UserRecord(userId, r.GetStringOrNull(0), (AccountKind)r.GetInt32(1), r.GetInt64(2), r.GetBoolean(3), r.GetBoolean(4))
                     : null;
             },
             cancellationToken);

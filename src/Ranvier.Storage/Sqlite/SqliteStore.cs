@@ -21,6 +21,7 @@ public sealed class SqliteStore : IRanvierStore
         Writes = new SqliteWriteQueue(writer, options.MaxBatchSize);
         _readers = new SqliteReadPool(options.Path, options);
         Accounts = new SqliteAccountStore(Writes, _readers);
+        RegistrationTokens = new SqliteRegistrationTokenStore(Writes, _readers);
         ServerKeys = new SqliteServerKeyStore(Writes, _readers);
         Rooms = new SqliteRoomEventStore(Writes, _readers, options.MaxStateChainLength);
         UserData = new SqliteUserDataStore(Writes, _readers);
@@ -30,6 +31,8 @@ public sealed class SqliteStore : IRanvierStore
     public static int LatestSchemaVersion => SqliteMigrations.LatestVersion;
 
     public IAccountStore Accounts { get; }
+
+    public IRegistrationTokenStore RegistrationTokens { get; }
 
     public IServerKeyStore ServerKeys { get; }
 

@@ -33,7 +33,8 @@ public sealed class TestHost : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static async Task<TestHost> StartAsync(string yaml = "", Action<WebApplication>? configure = null)
+    /// <summary>Starts a host; <paramref name="time"/> replaces the system clock (see <see cref="ManualTimeProvider"/>).</summary>
+    public static async Task<TestHost> StartAsync(string yaml = "", Action<WebApplication>? configure = null, TimeProvider? time = null)
     {
         var directory = new TempDirectory();
         // The test's own data directory, unless the YAML names one (tests of restarts reuse a directory).
@@ -51,6 +52,11 @@ public sealed class TestHost : IAsyncDisposable
             var options = ConfigLoader.FromYaml(yaml, null, environment);
             var builder = await RanvierHost.CreateBuilderAsync(options);
             builder.WebHost.UseTestServer();
+            if (time is not null)
+            {
+                builder.Services.AddSingleton(time);
+            }
+
             var app = RanvierHost.Build(builder);
             configure?.Invoke(app);
             await app.StartAsync();
@@ -67,11 +73,11 @@ public sealed class TestHost : IAsyncDisposable
     /// Puts a user with one device and one access token straight into the store (the registration API
     /// is tested on its own); returns the token.
     /// </summary>
-    public async Task<string> CreateUserWithTokenAsync(string localpart, AccountKind kind = AccountKind.User, long? expiresTs = null, bool deactivated = false)
+    public async Task<string> CreateUserWithTokenAsync(string localpart, AccountKind kind = AccountKind.User, long? expiresTs = null, bool deactivated = false, bool admin = false)
     {
         var accounts = app.Services.GetRequiredService<IAccountStore>();
         var userId = $"@{localpart}:{Options.ServerName}";
-        await accounts.CreateUserAsync(new UserRecord(userId, null, kind, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), deactivated));
+        await accounts.CreateUserAsync(new UserRecord(userId, null, kind, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), deactivated, admin));
         await accounts.CreateDeviceAsync(new DeviceRecord(userId, "DEVICE" + localpart.ToUpperInvariant(), null));
         var token = AccessTokens.Generate();
         await accounts.StoreAccessTokenAsync(new AccessTokenRecord(AccessTokens.Hash(token), userId, "DEVICE" + localpart.ToUpperInvariant(), expiresTs));

@@ -6,7 +6,7 @@ namespace Ranvier.Server.Api.Client;
 internal static class AccountEndpoints
 {
     public static void MapAccountEndpoints(this RouteGroupBuilder client) =>
-        client.MapGet("/account/whoami", WhoAmI).RequireAccessToken();
+        client.MapGet("/account/whoami", WhoAmI).RequireAccessToken().AllowGuests();
 
     /// <summary>GET /account/whoami — the owner of the access token.</summary>
     private static WhoAmIResponse WhoAmI(RequestContext context) =>

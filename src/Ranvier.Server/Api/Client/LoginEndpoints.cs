@@ -2,6 +2,7 @@ using Ranvier.Server.Configuration;
 using Ranvier.Server.Http;
 using Ranvier.Server.Services.Accounts;
 using Ranvier.Server.Services.Auth;
+using Ranvier.Server.Services.RateLimiting;
 
 namespace Ranvier.Server.Api.Client;
 
@@ -21,8 +22,10 @@ internal static class LoginEndpoints
     }
 
     /// <summary>POST /login — exchanges credentials for an access token on a (new or reused) device.</summary>
-    private static async Task<LoginResponse> Login(HttpRequest request, RanvierOptions options, AccountService accounts, CancellationToken cancellationToken)
+    private static async Task<LoginResponse> Login(
+        HttpRequest request, RanvierOptions options, AccountService accounts, RateLimits limits, CancellationToken cancellationToken)
     {
+        RateLimits.Enforce(limits.LoginPerIp, RateLimits.ClientKey(request.HttpContext));
         var body = await JsonBody.ReadObjectAsync(request, options.MaxJsonBodyBytes, cancellationToken);
         var type = JsonFields.RequiredString(body, "type");
         if (type != PasswordLogin)
@@ -31,6 +34,8 @@ internal static class LoginEndpoints
         }
 
         var user = ReadUser(body);
+        // Per targeted account, whoever asks: slows guessing one user's password from many addresses.
+        RateLimits.Enforce(limits.LoginPerAccount, accounts.ResolveLocalUser(user) ?? user.ToLowerInvariant());
         var password = JsonFields.RequiredString(body, "password");
         var deviceId = RegistrationEndpoints.ReadDeviceId(body);
         var displayName = JsonFields.OptionalString(body, "initial_device_display_name");

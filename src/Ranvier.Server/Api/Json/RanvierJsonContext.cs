@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Ranvier.Server.Api.Admin;
 using Ranvier.Server.Api.Client;
 using Ranvier.Server.Api.Federation;
 
@@ -22,6 +23,11 @@ namespace Ranvier.Server.Api.Json;
 [JsonSerializable(typeof(LoginFlowsResponse))]
 [JsonSerializable(typeof(LoginResponse))]
 [JsonSerializable(typeof(EmptyResponse))]
+[JsonSerializable(typeof(TokenValidityResponse))]
+[JsonSerializable(typeof(NonceResponse))]
+[JsonSerializable(typeof(SharedSecretRegisterResponse))]
+[JsonSerializable(typeof(RegistrationTokenResponse))]
+[JsonSerializable(typeof(RegistrationTokenListResponse))]
 [JsonSerializable(typeof(FilterCreatedResponse))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class RanvierJsonContext : JsonSerializerContext;

@@ -20,6 +20,7 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
 {
     private const string DeviceIdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     private const string LocalpartAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private const string GuestLocalpartAlphabet = "0123456789";
     private readonly ServerName serverName = ServerName.Parse(options.ServerName);
 
     /// <summary>
@@ -53,17 +54,41 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
     /// Creates an account (with a generated localpart when none is asked for) and, unless
     /// <paramref name="inhibitLogin"/>, its first device and access token.
     /// </summary>
-    public async Task<(string UserId, SessionGrant? Session)> RegisterAsync(
-        string? localpart, string password, string? deviceId, string? deviceDisplayName, bool inhibitLogin, CancellationToken cancellationToken)
+    public Task<(string UserId, SessionGrant? Session)> RegisterAsync(
+        string? localpart, string password, string? deviceId, string? deviceDisplayName, bool inhibitLogin, CancellationToken cancellationToken) =>
+        RegisterUserAsync(localpart, password, admin: false, deviceId, deviceDisplayName, inhibitLogin, cancellationToken);
+
+    /// <summary>
+    /// Creates a full account, optionally a server administrator (shared-secret registration), and unless
+    /// <paramref name="inhibitLogin"/> its first device and access token.
+    /// </summary>
+    public async Task<(string UserId, SessionGrant? Session)> RegisterUserAsync(
+        string? localpart, string password, bool admin, string? deviceId, string? deviceDisplayName, bool inhibitLogin, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(password);
-        var userId = localpart is null ? await GenerateUserIdAsync(cancellationToken) : ParseNewLocalpart(localpart);
-        // A new profile starts with the localpart as display name, as Synapse does; same transaction as the user.
-        var user = new UserRecord(userId.ToString(), Argon2id.Hash(password, options.PasswordHashCost), AccountKind.User, Now())
+        var userId = localpart is null ? await GenerateUserIdAsync(LocalpartAlphabet, cancellationToken) : ParseNewLocalpart(localpart);
+        var user = new UserRecord(userId.ToString(), Argon2id.Hash(password, options.PasswordHashCost), AccountKind.User, Now(), Admin: admin)
         {
+            // A new profile starts with the localpart as display name, as Synapse does; same transaction as the user.
             InitialDisplayName = userId.Localpart,
         };
+        var session = await CreateAsync(user, deviceId, deviceDisplayName, inhibitLogin, cancellationToken);
+        return (user.UserId, session);
+    }
 
+    /// <summary>
+    /// Creates a guest account (spec: "Guest access"): a generated all-digit localpart, no password, and a
+    /// device with an access token.
+    /// </summary>
+    public async Task<SessionGrant> RegisterGuestAsync(string? deviceDisplayName, CancellationToken cancellationToken)
+    {
+        var userId = await GenerateUserIdAsync(GuestLocalpartAlphabet, cancellationToken);
+        var user = new UserRecord(userId.ToString(), null, AccountKind.Guest, Now());
+        return (await CreateAsync(user, null, deviceDisplayName, inhibitLogin: false, cancellationToken))!;
+    }
+
+    private async Task<SessionGrant?> CreateAsync(UserRecord user, string? deviceId, string? deviceDisplayName, bool inhibitLogin, CancellationToken cancellationToken)
+    {
         DeviceRecord? device = null;
         AccessTokenRecord? tokenRecord = null;
         SessionGrant? session = null;
@@ -81,7 +106,7 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
             throw UserInUse();
         }
 
-        return (user.UserId, session);
+        return session;
     }
 
     /// <summary>
@@ -129,8 +154,10 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
             new SessionGrant(userId, deviceId, token));
     }
 
-    private string? ResolveLocalUser(string user)
+    /// <summary>The full user ID a login names (a localpart or a user ID of this server), or null when it names none.</summary>
+    public string? ResolveLocalUser(string user)
     {
+        ArgumentNullException.ThrowIfNull(user);
         if (!user.StartsWith('@'))
         {
             return UserId.TryCreate(user.ToLowerInvariant(), serverName, out var id, out _) ? id.ToString() : null;
@@ -139,12 +166,12 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
         return UserId.TryParse(user, out var parsed) && parsed.Server == serverName ? parsed.ToString() : null;
     }
 
-    private async Task<UserId> GenerateUserIdAsync(CancellationToken cancellationToken)
+    private async Task<UserId> GenerateUserIdAsync(string alphabet, CancellationToken cancellationToken)
     {
         // 12 random characters: a collision is practically impossible, but a taken ID is still skipped.
         for (var attempt = 0; ; attempt++)
         {
-            var candidate = ParseNewLocalpart(RandomNumberGenerator.GetString(LocalpartAlphabet, 12));
+            var candidate = ParseNewLocalpart(RandomNumberGenerator.GetString(alphabet, 12));
             if (attempt > 3 || await accounts.GetUserAsync(candidate.ToString(), cancellationToken) is null)
             {
                 return candidate;

@@ -8,15 +8,24 @@ namespace Ranvier.Server.Services.Auth;
 /// Resolves the access token of requests to endpoints that require one (spec: client-server API "Using
 /// access tokens"): from <c>Authorization: Bearer</c>, or the deprecated <c>access_token</c> query parameter.
 /// Missing: 401 M_MISSING_TOKEN. Unknown: 401 M_UNKNOWN_TOKEN. Expired: 401 M_UNKNOWN_TOKEN with
-/// <c>soft_logout: true</c>, since the client may refresh or log in again on the same device.
+/// <c>soft_logout: true</c>, since the client may refresh or log in again on the same device. Guests reaching
+/// an endpoint not marked <see cref="AccessTokenEndpointExtensions.AllowGuests{TBuilder}"/>: 403 M_GUEST_ACCESS_FORBIDDEN.
 /// </summary>
 internal sealed class AccessTokenMiddleware(RequestDelegate next, IAccountStore accounts, TimeProvider time)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresAccessTokenMetadata>() is not null)
+        var endpoint = context.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<RequiresAccessTokenMetadata>() is not null)
         {
-            context.Features.Set(await AuthenticateAsync(context));
+            var requestContext = await AuthenticateAsync(context);
+            // Spec "Guest access": guests may use only the endpoints it lists; this is the one place that enforces it.
+            if (requestContext.IsGuest && endpoint.Metadata.GetMetadata<AllowsGuestsMetadata>() is null)
+            {
+                throw new MatrixError(StatusCodes.Status403Forbidden, "M_GUEST_ACCESS_FORBIDDEN", "Guest accounts may not use this endpoint");
+            }
+
+            context.Features.Set(requestContext);
         }
 
         await next(context);
@@ -38,7 +47,7 @@ internal sealed class AccessTokenMiddleware(RequestDelegate next, IAccountStore 
             throw MatrixError.UnknownToken();
         }
 
-        return new RequestContext(record.UserId, record.DeviceId, user.Kind == AccountKind.Guest);
+        return new RequestContext(record.UserId, record.DeviceId, user.Kind == AccountKind.Guest) { IsAdmin = user.Admin };
     }
 
     private static string? ReadToken(HttpRequest request)

@@ -25,6 +25,20 @@ public sealed class UserInteractiveAuth(TimeProvider time)
 {
     private static readonly TimeSpan SessionLifetime = TimeSpan.FromMinutes(15);
     private readonly ConcurrentDictionary<string, Session> sessions = new(StringComparer.Ordinal);
+    private readonly List<Func<string, Task>> expiryHandlers = [];
+
+    /// <summary>
+    /// Registers work to run when a session expires unfinished, with its ID (e.g. giving back a registration
+    /// token's pending use). Sessions are swept when the next request runs UIA.
+    /// </summary>
+    public void OnSessionExpired(Func<string, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (expiryHandlers)
+        {
+            expiryHandlers.Add(handler);
+        }
+    }
 
     /// <summary>
     /// Runs UIA for a request. Returns a completed <see cref="UiaOutcome"/> when a flow is done; otherwise the
@@ -41,7 +55,7 @@ public sealed class UserInteractiveAuth(TimeProvider time)
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(flows);
         ArgumentNullException.ThrowIfNull(stages);
-        RemoveExpired();
+        await RemoveExpiredAsync();
 
         var auth = JsonFields.OptionalObject(body, "auth");
         var session = ResolveSession(endpoint, auth);
@@ -58,6 +72,8 @@ public sealed class UserInteractiveAuth(TimeProvider time)
                 return UiaOutcome.Challenge(Render(session, flows, MatrixError.InvalidParam($"Unsupported authentication stage '{type}'")));
             }
 
+            // Handlers see the session ID even on a first request without one, so they can tie state to it.
+            auth["session"] = session.Id;
             var failure = await handler(auth, cancellationToken);
             if (failure is not null)
             {
@@ -74,7 +90,7 @@ public sealed class UserInteractiveAuth(TimeProvider time)
         {
             if (flows.Any(f => f.Stages.All(session.Completed.Contains)))
             {
-                return UiaOutcome.Done(() => sessions.TryRemove(session.Id, out _));
+                return UiaOutcome.Done(session.Id, () => sessions.TryRemove(session.Id, out _));
             }
         }
 
@@ -134,14 +150,23 @@ public sealed class UserInteractiveAuth(TimeProvider time)
         return Results.Json(response, statusCode: StatusCodes.Status401Unauthorized);
     }
 
-    private void RemoveExpired()
+    private async Task RemoveExpiredAsync()
     {
         var now = time.GetUtcNow();
+        Func<string, Task>[] handlers;
+        lock (expiryHandlers)
+        {
+            handlers = [.. expiryHandlers];
+        }
+
         foreach (var (id, session) in sessions)
         {
-            if (session.ExpiresAt <= now)
+            if (session.ExpiresAt <= now && sessions.TryRemove(id, out _))
             {
-                sessions.TryRemove(id, out _);
+                foreach (var handler in handlers)
+                {
+                    await handler(id);
+                }
             }
         }
     }
@@ -159,18 +184,22 @@ public sealed class UiaOutcome
 {
     private readonly Action? complete;
 
-    private UiaOutcome(IResult? challenge, Action? complete)
+    private UiaOutcome(IResult? challenge, string? sessionId, Action? complete)
     {
         ChallengeResult = challenge;
+        SessionId = sessionId;
         this.complete = complete;
     }
 
     /// <summary>The 401 response to send, or null when a flow is complete.</summary>
     public IResult? ChallengeResult { get; }
 
-    internal static UiaOutcome Challenge(IResult result) => new(result, null);
+    /// <summary>The completed session's ID (null for a challenge), for state a stage tied to it.</summary>
+    public string? SessionId { get; }
 
-    internal static UiaOutcome Done(Action complete) => new(null, complete);
+    internal static UiaOutcome Challenge(IResult result) => new(result, null, null);
+
+    internal static UiaOutcome Done(string sessionId, Action complete) => new(null, sessionId, complete);
 
     /// <summary>Ends the session once the request it authorised has succeeded, so it cannot be replayed.</summary>
     public void Complete() => complete?.Invoke();
