@@ -168,6 +168,11 @@ public static class ConfigLoader
             errors.Add($"password_hashing.memory_kib: {c.PasswordHashing.MemoryKib} is out of range (64–4194304).");
         }
 
+        if (c.RefreshTokens.AccessTokenLifetimeSeconds is < 10 or > 7 * 24 * 3600)
+        {
+            errors.Add($"refresh_tokens.access_token_lifetime_seconds: {c.RefreshTokens.AccessTokenLifetimeSeconds} is out of range (10–604800).");
+        }
+
         var level = ParseLogLevel(c.Logging.Level, errors);
         var format = ParseEnum<LogFormat>(c.Logging.Format, "logging.format", errors);
 
@@ -203,6 +208,7 @@ public static class ConfigLoader
             LogLevel = level,
             LogFormat = format,
             RegistrationMode = registration,
+            RefreshableAccessTokenLifetime = TimeSpan.FromSeconds(c.RefreshTokens.AccessTokenLifetimeSeconds),
             PasswordHashCost = new PasswordHashCost(c.PasswordHashing.Iterations, c.PasswordHashing.MemoryKib),
             ConfigPath = origin,
         };

@@ -81,6 +81,9 @@ public sealed record RanvierOptions
 
     public required RegistrationMode RegistrationMode { get; init; }
 
+    /// <summary>How long an access token lives when the client asked for a refresh token.</summary>
+    public required TimeSpan RefreshableAccessTokenLifetime { get; init; }
+
     public required PasswordHashCost PasswordHashCost { get; init; }
 
     /// <summary>Where the configuration came from: a file path, or null for the built-in defaults.</summary>

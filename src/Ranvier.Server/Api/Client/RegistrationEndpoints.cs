@@ -51,7 +51,7 @@ internal static class RegistrationEndpoints
         var deviceId = ReadDeviceId(body);
         var displayName = JsonFields.OptionalString(body, "initial_device_display_name");
         var inhibitLogin = JsonFields.OptionalBool(body, "inhibit_login");
-        _ = JsonFields.OptionalBool(body, "refresh_token");
+        var refreshable = JsonFields.OptionalBool(body, "refresh_token");
         if (username is not null)
         {
             // A taken or invalid name is reported before the client walks through the stages.
@@ -69,9 +69,9 @@ internal static class RegistrationEndpoints
             throw MatrixError.MissingParam("'password' is required");
         }
 
-        var (userId, session) = await accounts.RegisterAsync(username, password, deviceId, displayName, inhibitLogin, cancellationToken);
+        var (userId, session) = await accounts.RegisterAsync(username, password, deviceId, displayName, inhibitLogin, refreshable, cancellationToken);
         outcome.Complete();
-        return TypedResults.Ok(new RegisterResponse(userId, session?.AccessToken, session?.DeviceId));
+        return TypedResults.Ok(new RegisterResponse(userId, session?.AccessToken, session?.DeviceId, session?.RefreshToken, session?.ExpiresInMs));
     }
 
     /// <summary>GET /register/available — whether a username may still be registered.</summary>
@@ -103,6 +103,6 @@ internal static class RegistrationEndpoints
     }
 }
 
-internal sealed record RegisterResponse(string UserId, string? AccessToken, string? DeviceId);
+internal sealed record RegisterResponse(string UserId, string? AccessToken, string? DeviceId, string? RefreshToken, long? ExpiresInMs);
 
 internal sealed record AvailableResponse(bool Available);

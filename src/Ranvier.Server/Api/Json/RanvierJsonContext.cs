@@ -21,6 +21,7 @@ namespace Ranvier.Server.Api.Json;
 [JsonSerializable(typeof(AvailableResponse))]
 [JsonSerializable(typeof(LoginFlowsResponse))]
 [JsonSerializable(typeof(LoginResponse))]
+[JsonSerializable(typeof(RefreshResponse))]
 [JsonSerializable(typeof(EmptyResponse))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class RanvierJsonContext : JsonSerializerContext;
