@@ -22,6 +22,7 @@ namespace Ranvier.Server.Api.Json;
 [JsonSerializable(typeof(AvailableResponse))]
 [JsonSerializable(typeof(LoginFlowsResponse))]
 [JsonSerializable(typeof(LoginResponse))]
+[JsonSerializable(typeof(RefreshResponse))]
 [JsonSerializable(typeof(EmptyResponse))]
 [JsonSerializable(typeof(TokenValidityResponse))]
 [JsonSerializable(typeof(NonceResponse))]
