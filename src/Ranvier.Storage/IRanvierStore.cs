@@ -1,6 +1,7 @@
 using Ranvier.Storage.Accounts;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Rooms;
+using Ranvier.Storage.UserData;
 
 namespace Ranvier.Storage;
 
@@ -17,4 +18,6 @@ public interface IRanvierStore : IAsyncDisposable
     IServerKeyStore ServerKeys { get; }
 
     IRoomEventStore Rooms { get; }
+
+    IUserDataStore UserData { get; }
 }

@@ -26,6 +26,10 @@ internal static class EndpointRegistration
             client.MapLoginEndpoints();
             client.MapDeviceEndpoints();
             client.MapThirdPartyIdEndpoints();
+            client.MapProfileEndpoints();
+            client.MapAccountDataEndpoints();
+            client.MapFilterEndpoints();
+            client.MapCapabilitiesEndpoints();
         }
 
         var clientV1 = app.MapGroup("/_matrix/client/v1");

@@ -177,6 +177,11 @@ public static class ConfigLoader
         var loginPerAccount = ParseRateLimit(c.RateLimits.LoginPerAccount, "rate_limits.login_per_account", errors);
         var registrationPerIp = ParseRateLimit(c.RateLimits.RegistrationPerIp, "rate_limits.registration_per_ip", errors);
 
+        if (c.RefreshTokens.AccessTokenLifetimeSeconds is < 10 or > 7 * 24 * 3600)
+        {
+            errors.Add($"refresh_tokens.access_token_lifetime_seconds: {c.RefreshTokens.AccessTokenLifetimeSeconds} is out of range (10–604800).");
+        }
+
         var level = ParseLogLevel(c.Logging.Level, errors);
         var format = ParseEnum<LogFormat>(c.Logging.Format, "logging.format", errors);
 
@@ -212,6 +217,7 @@ public static class ConfigLoader
             LogLevel = level,
             LogFormat = format,
             RegistrationMode = registration,
+            RefreshableAccessTokenLifetime = TimeSpan.FromSeconds(c.RefreshTokens.AccessTokenLifetimeSeconds),
             PasswordHashCost = new PasswordHashCost(c.PasswordHashing.Iterations, c.PasswordHashing.MemoryKib),
             AllowGuests = c.Registration.AllowGuests,
             RegistrationSharedSecret = c.Registration.SharedSecret,

@@ -38,6 +38,9 @@ internal sealed class RanvierConfig
     [ConfigurationKeyName("logging")]
     public LoggingConfig Logging { get; set; } = new();
 
+    [ConfigurationKeyName("refresh_tokens")]
+    public RefreshTokensConfig RefreshTokens { get; set; } = new();
+
     [ConfigurationKeyName("registration")]
     public RegistrationConfig Registration { get; set; } = new();
 
@@ -139,4 +142,10 @@ internal sealed class LoggingConfig
 
     [ConfigurationKeyName("format")]
     public string Format { get; set; } = "text";
+}
+
+internal sealed class RefreshTokensConfig
+{
+    [ConfigurationKeyName("access_token_lifetime_seconds")]
+    public int AccessTokenLifetimeSeconds { get; set; } = 300;
 }

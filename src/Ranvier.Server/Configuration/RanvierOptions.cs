@@ -87,6 +87,9 @@ public sealed record RanvierOptions
 
     public required RegistrationMode RegistrationMode { get; init; }
 
+    /// <summary>How long an access token lives when the client asked for a refresh token.</summary>
+    public required TimeSpan RefreshableAccessTokenLifetime { get; init; }
+
     public required PasswordHashCost PasswordHashCost { get; init; }
 
     /// <summary>Whether <c>POST /register?kind=guest</c> creates guest accounts (spec: "Guest access").</summary>

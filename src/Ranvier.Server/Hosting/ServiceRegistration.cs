@@ -1,6 +1,9 @@
+using Ranvier.Server.Services.AccountData;
 using Ranvier.Server.Services.Accounts;
 using Ranvier.Server.Services.Auth;
 using Ranvier.Server.Services.Devices;
+using Ranvier.Server.Services.Filters;
+using Ranvier.Server.Services.Profiles;
 using Ranvier.Server.Services.RateLimiting;
 
 namespace Ranvier.Server.Hosting;
@@ -16,5 +19,8 @@ internal static class ServiceRegistration
         .AddSingleton<DeviceActivity>()
         .AddSingleton<RateLimits>()
         .AddSingleton<RegistrationTokens>()
-        .AddSingleton<SharedSecretRegistration>();
+        .AddSingleton<SharedSecretRegistration>()
+        .AddSingleton<ProfileService>()
+        .AddSingleton<AccountDataService>()
+        .AddSingleton<FilterService>();
 }

@@ -11,17 +11,44 @@ public enum AccountKind
 /// A local account. <paramref name="PasswordHash"/> is an opaque hash string (null: no password login);
 /// <paramref name="Admin"/> grants the server administration API.
 /// </summary>
-public sealed record UserRecord(string UserId, string? PasswordHash, AccountKind Kind, long CreatedTs, bool Deactivated = false, bool Admin = false);
+public sealed record UserRecord(string UserId, string? PasswordHash, AccountKind Kind, long CreatedTs, bool Deactivated = false, bool Admin = false)
+{
+    /// <summary>
+    /// The display name the profile starts with, written in the same transaction as the user (null: none).
+    /// Only read when the user is created.
+    /// </summary>
+    public string? InitialDisplayName { get; init; }
+}
 
 /// <summary>A device of a local user (spec: client-server API, "Device management").</summary>
 public sealed record DeviceRecord(string UserId, string DeviceId, string? DisplayName, string? LastSeenIp = null, long? LastSeenTs = null);
 
 /// <summary>
-/// An access token as stored: only its SHA-256 <paramref name="TokenHash"/>, never the token.
+/// An access token as stored (storing one whose <c>RefreshTokenHash</c> is set stores that refresh token too): only its SHA-256 <paramref name="TokenHash"/>, never the token.
 /// <paramref name="ExpiresTs"/> is null for a token that does not expire; <paramref name="RefreshTokenHash"/> links
 /// the refresh token issued with it (spec: client-server API, "Refreshing access tokens").
 /// </summary>
-public sealed record AccessTokenRecord(byte[] TokenHash, string UserId, string DeviceId, long? ExpiresTs = null, byte[]? RefreshTokenHash = null);
+public sealed record AccessTokenRecord(byte[] TokenHash, string UserId, string DeviceId, long? ExpiresTs = null, byte[]? RefreshTokenHash = null)
+{
+    /// <summary>
+    /// Set on an access token issued by a refresh: the refresh token it superseded, which stays valid until this
+    /// token (or its sibling refresh token) is first used. See <see cref="IAccountStore.ConfirmRefreshAsync"/>.
+    /// </summary>
+    public byte[]? SupersedesRefreshHash { get; init; }
+}
+
+/// <summary>Whose a refresh token is.</summary>
+public sealed record RefreshTokenOwner(string UserId, string DeviceId);
+
+/// <summary>The outcome of exchanging a refresh token.</summary>
+public enum RefreshOutcome
+{
+    /// <summary>The new access and refresh tokens are stored.</summary>
+    Refreshed,
+
+    /// <summary>The refresh token is unknown or already revoked.</summary>
+    UnknownToken,
+}
 
 /// <summary>Users, their devices and the access tokens bound to those devices.</summary>
 public interface IAccountStore
@@ -95,6 +122,24 @@ public interface IAccountStore
 
     /// <summary>Deletes every device of a user but <paramref name="keepDeviceId"/>, with their tokens. Returns how many were deleted.</summary>
     Task<int> DeleteDevicesExceptAsync(string userId, string keepDeviceId, CancellationToken cancellationToken = default);
+
+    /// <summary>The owner of a valid refresh token, or null when it is unknown or revoked.</summary>
+    Task<RefreshTokenOwner?> FindRefreshTokenOwnerAsync(byte[] refreshTokenHash, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Exchanges the refresh token <paramref name="oldRefreshHash"/> for <paramref name="newAccessToken"/> and the refresh
+    /// token it names, in one transaction (spec: POST /refresh): the access tokens issued with the old refresh token
+    /// are revoked; a successor issued earlier from the same old token (whose response the client never saw) is
+    /// replaced; the old refresh token stays valid until the successor is first used; and using the old token
+    /// revokes its own predecessor.
+    /// </summary>
+    Task<RefreshOutcome> ExchangeRefreshTokenAsync(byte[] oldRefreshHash, AccessTokenRecord newAccessToken, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The first use of an access token issued by a refresh: revokes the refresh token it superseded and clears the
+    /// mark, so later uses cost nothing.
+    /// </summary>
+    Task ConfirmRefreshAsync(byte[] accessTokenHash, byte[] supersededRefreshHash, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes every access token of a device (logout). Returns how many were deleted.</summary>
     Task<int> DeleteAccessTokensAsync(string userId, string deviceId, CancellationToken cancellationToken = default);

@@ -50,9 +50,10 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
 
     private static int InsertUser(SqliteSession s, UserRecord user)
     {
+        int inserted;
         try
         {
-            return s.Command("INSERT INTO users (user_id, password_hash, kind, created_ts, deactivated, admin) VALUES (@u, @p, @k, @c, @d, @a)")
+            inserted = s.Command("INSERT INTO users (user_id, password_hash, kind, created_ts, deactivated, admin) VALUES (@u, @p, @k, @c, @d, @a)")
                 .With("@u", user.UserId).With("@p", user.PasswordHash).With("@k", (int)user.Kind)
                 .With("@c", user.CreatedTs).With("@d", user.Deactivated).With("@a", user.Admin).ExecuteNonQuery();
         }
@@ -60,6 +61,13 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
         {
             throw new StorageConflictException($"The user {user.UserId} already exists.", e);
         }
+
+        if (user.InitialDisplayName is { } displayName)
+        {
+            SqliteUserDataStore.InsertProfileField(s, user.UserId, "displayname", JsonText.String(displayName));
+        }
+
+        return inserted;
     }
 
     private static int InsertDevice(SqliteSession s, DeviceRecord device)
@@ -76,13 +84,88 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
         }
     }
 
+    public Task<RefreshTokenOwner?> FindRefreshTokenOwnerAsync(byte[] refreshTokenHash, CancellationToken cancellationToken = default) =>
+        reads.ReadAsync(
+            s =>
+            {
+                using var r = s.Command("SELECT user_id, device_id FROM refresh_tokens WHERE token_hash = @h").With("@h", refreshTokenHash).ExecuteReader();
+                return r.Read() ? new RefreshTokenOwner(r.GetString(0), r.GetString(1)) : null;
+            },
+            cancellationToken);
+
+    public Task<RefreshOutcome> ExchangeRefreshTokenAsync(byte[] oldRefreshHash, AccessTokenRecord newAccessToken, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(oldRefreshHash);
+        ArgumentNullException.ThrowIfNull(newAccessToken);
+        if (newAccessToken.RefreshTokenHash is null)
+        {
+            throw new ArgumentException("The new access token must name its refresh token.", nameof(newAccessToken));
+        }
+
+        return writes.ExecuteAsync(
+            s =>
+            {
+                string userId;
+                string deviceId;
+                byte[]? earlierSuccessor;
+                using (var r = s.Command("SELECT user_id, device_id, next_token_hash FROM refresh_tokens WHERE token_hash = @h").With("@h", oldRefreshHash).ExecuteReader())
+                {
+                    if (!r.Read())
+                    {
+                        return RefreshOutcome.UnknownToken;
+                    }
+
+                    (userId, deviceId, earlierSuccessor) = (r.GetString(0), r.GetString(1), r.GetBytesOrNull(2));
+                }
+
+                if (userId != newAccessToken.UserId || deviceId != newAccessToken.DeviceId)
+                {
+                    throw new ArgumentException("The new access token must belong to the refresh token's device.", nameof(newAccessToken));
+                }
+
+                // Using this refresh token proves its predecessor is no longer needed.
+                s.Command("DELETE FROM refresh_tokens WHERE next_token_hash = @h").With("@h", oldRefreshHash).ExecuteNonQuery();
+                if (earlierSuccessor is not null)
+                {
+                    // An earlier exchange whose answer the client evidently never received: replace it.
+                    s.Command("DELETE FROM access_tokens WHERE refresh_token_hash = @n").With("@n", earlierSuccessor).ExecuteNonQuery();
+                    s.Command("DELETE FROM refresh_tokens WHERE token_hash = @n").With("@n", earlierSuccessor).ExecuteNonQuery();
+                }
+
+                // The access tokens issued with the old refresh token end now (the spec lets the server choose).
+                s.Command("DELETE FROM access_tokens WHERE refresh_token_hash = @h").With("@h", oldRefreshHash).ExecuteNonQuery();
+                InsertToken(s, newAccessToken with { SupersedesRefreshHash = oldRefreshHash });
+                s.Command("UPDATE refresh_tokens SET next_token_hash = @n WHERE token_hash = @h")
+                    .With("@n", newAccessToken.RefreshTokenHash).With("@h", oldRefreshHash).ExecuteNonQuery();
+                return RefreshOutcome.Refreshed;
+            },
+            cancellationToken);
+    }
+
+    public Task ConfirmRefreshAsync(byte[] accessTokenHash, byte[] supersededRefreshHash, CancellationToken cancellationToken = default) =>
+        writes.ExecuteAsync(
+            s =>
+            {
+                s.Command("DELETE FROM refresh_tokens WHERE token_hash = @r").With("@r", supersededRefreshHash).ExecuteNonQuery();
+                return s.Command("UPDATE access_tokens SET supersedes_refresh_hash = NULL WHERE token_hash = @h")
+                    .With("@h", accessTokenHash).ExecuteNonQuery();
+            },
+            cancellationToken);
+
     private static int InsertToken(SqliteSession s, AccessTokenRecord token)
     {
         try
         {
-            return s.Command("INSERT INTO access_tokens (token_hash, user_id, device_id, expires_ts, refresh_token_hash) VALUES (@h, @u, @d, @e, @r)")
+            if (token.RefreshTokenHash is not null)
+            {
+                // The refresh token issued beside this access token (a no-op when it already exists).
+                s.Command("INSERT INTO refresh_tokens (token_hash, user_id, device_id) VALUES (@r, @u, @d) ON CONFLICT DO NOTHING")
+                    .With("@r", token.RefreshTokenHash).With("@u", token.UserId).With("@d", token.DeviceId).ExecuteNonQuery();
+            }
+
+            return s.Command("INSERT INTO access_tokens (token_hash, user_id, device_id, expires_ts, refresh_token_hash, supersedes_refresh_hash) VALUES (@h, @u, @d, @e, @r, @s)")
                 .With("@h", token.TokenHash).With("@u", token.UserId).With("@d", token.DeviceId)
-                .With("@e", token.ExpiresTs).With("@r", token.RefreshTokenHash).ExecuteNonQuery();
+                .With("@e", token.ExpiresTs).With("@r", token.RefreshTokenHash).With("@s", token.SupersedesRefreshHash).ExecuteNonQuery();
         }
         catch (SqliteException e) when (SqliteErrors.IsUniqueViolation(e))
         {
@@ -159,10 +242,10 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
         return reads.ReadAsync(
             s =>
             {
-                using var r = s.Command("SELECT user_id, device_id, expires_ts, refresh_token_hash FROM access_tokens WHERE token_hash = @h")
+                using var r = s.Command("SELECT user_id, device_id, expires_ts, refresh_token_hash, supersedes_refresh_hash FROM access_tokens WHERE token_hash = @h")
                     .With("@h", hash).ExecuteReader();
                 return r.Read()
-                    ? new AccessTokenRecord(hash, r.GetString(0), r.GetString(1), r.GetInt64OrNull(2), r.GetBytesOrNull(3))
+                    ? new AccessTokenRecord(hash, r.GetString(0), r.GetString(1), r.GetInt64OrNull(2), r.GetBytesOrNull(3)) { SupersedesRefreshHash = r.GetBytesOrNull(4) }
                     : null;
             },
             cancellationToken);

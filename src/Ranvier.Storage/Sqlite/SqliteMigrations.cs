@@ -66,13 +66,11 @@ internal static class SqliteMigrations
         }
 
         migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
-        // Numbers are handed out to features developed in parallel, so one may land before a lower one: numbers
-        // must be distinct and ascending, not contiguous.
-        for (var i = 1; i < migrations.Count; i++)
+        for (var i = 0; i < migrations.Count; i++)
         {
-            if (migrations[i].Version == migrations[i - 1].Version)
+            if (migrations[i].Version != i + 1)
             {
-                throw new InvalidOperationException($"Two migrations share the number {migrations[i].Version}.");
+                throw new InvalidOperationException($"Migrations must be numbered 1, 2, 3 … without gaps; found {migrations[i].Version} at position {i + 1}.");
             }
         }
 

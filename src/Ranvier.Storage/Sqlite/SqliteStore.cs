@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Ranvier.Storage.Accounts;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Rooms;
+using Ranvier.Storage.UserData;
 
 namespace Ranvier.Storage.Sqlite;
 
@@ -23,6 +24,7 @@ public sealed class SqliteStore : IRanvierStore
         RegistrationTokens = new SqliteRegistrationTokenStore(Writes, _readers);
         ServerKeys = new SqliteServerKeyStore(Writes, _readers);
         Rooms = new SqliteRoomEventStore(Writes, _readers, options.MaxStateChainLength);
+        UserData = new SqliteUserDataStore(Writes, _readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -35,6 +37,8 @@ public sealed class SqliteStore : IRanvierStore
     public IServerKeyStore ServerKeys { get; }
 
     public IRoomEventStore Rooms { get; }
+
+    public IUserDataStore UserData { get; }
 
     /// <summary>How many write transactions have committed since opening (group commit makes it less than the writes).</summary>
     public long CommittedWriteTransactions => Writes.CommittedTransactions;

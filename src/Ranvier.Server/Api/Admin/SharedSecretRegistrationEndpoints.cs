@@ -41,7 +41,7 @@ internal static class SharedSecretRegistrationEndpoints
             throw MatrixError.InvalidParam("Unsupported user_type");
         }
 
-        var (userId, session) = await accounts.RegisterUserAsync(username, password, admin, null, null, inhibitLogin: false, cancellationToken);
+        var (userId, session) = await accounts.RegisterUserAsync(username, password, admin, null, null, inhibitLogin: false, refreshable: false, cancellationToken);
         return new SharedSecretRegisterResponse(userId, options.ServerName, session!.AccessToken, session.DeviceId);
     }
 }

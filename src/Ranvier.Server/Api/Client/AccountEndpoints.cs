@@ -52,8 +52,8 @@ internal static class AccountEndpoints
     {
         var body = await JsonBody.ReadObjectAsync(request, options.MaxJsonBodyBytes, cancellationToken);
         _ = JsonFields.OptionalString(body, "id_server");
-        // erase: accepted. Nothing the user owns besides the account, devices and tokens is stored yet, and
-        // those all go; the rest of erasure arrives with profiles, account data and room history.
+        // erase: accepted and validated. The account's devices and tokens always go; erasing its profile,
+        // account data and room history (the spec's SHOULD for erase) is not done yet.
         _ = JsonFields.OptionalBool(body, "erase");
 
         var outcome = await uia.AuthenticateAsync($"account/deactivate:{context.UserId}", body, PasswordAuthStage.Flows, password.For(context.UserId), cancellationToken);

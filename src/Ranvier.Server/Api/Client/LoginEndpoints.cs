@@ -17,6 +17,7 @@ internal static class LoginEndpoints
     {
         client.MapGet("/login", () => TypedResults.Ok(Flows));
         client.MapPost("/login", Login);
+        client.MapPost("/refresh", Refresh);
         client.MapPost("/logout", Logout).RequireAccessToken();
         client.MapPost("/logout/all", LogoutAll).RequireAccessToken();
     }
@@ -39,10 +40,18 @@ internal static class LoginEndpoints
         var password = JsonFields.RequiredString(body, "password");
         var deviceId = RegistrationEndpoints.ReadDeviceId(body);
         var displayName = JsonFields.OptionalString(body, "initial_device_display_name");
-        _ = JsonFields.OptionalBool(body, "refresh_token");
+        var refreshable = JsonFields.OptionalBool(body, "refresh_token");
 
-        var session = await accounts.LoginWithPasswordAsync(user, password, deviceId, displayName, cancellationToken);
-        return new LoginResponse(session.UserId, session.AccessToken, session.DeviceId, options.ServerName);
+        var session = await accounts.LoginWithPasswordAsync(user, password, deviceId, displayName, refreshable, cancellationToken);
+        return new LoginResponse(session.UserId, session.AccessToken, session.DeviceId, options.ServerName, session.RefreshToken, session.ExpiresInMs);
+    }
+
+    /// <summary>POST /refresh — a new access token (and refresh token) for a refresh token; no access token needed.</summary>
+    private static async Task<RefreshResponse> Refresh(HttpRequest request, RanvierOptions options, AccountService accounts, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, options.MaxJsonBodyBytes, cancellationToken);
+        var session = await accounts.RefreshAsync(JsonFields.RequiredString(body, "refresh_token"), cancellationToken);
+        return new RefreshResponse(session.AccessToken, session.RefreshToken, session.ExpiresInMs);
     }
 
     /// <summary>POST /logout — ends this device's session.</summary>
@@ -64,7 +73,9 @@ internal sealed record LoginFlow(string Type);
 
 internal sealed record LoginFlowsResponse(IReadOnlyList<LoginFlow> Flows);
 
-internal sealed record LoginResponse(string UserId, string AccessToken, string DeviceId, string HomeServer);
+internal sealed record LoginResponse(string UserId, string AccessToken, string DeviceId, string HomeServer, string? RefreshToken, long? ExpiresInMs);
+
+internal sealed record RefreshResponse(string AccessToken, string? RefreshToken, long? ExpiresInMs);
 
 /// <summary>The empty JSON object many endpoints answer with.</summary>
 internal sealed record EmptyResponse

@@ -58,12 +58,12 @@ internal static class RegistrationEndpoints
         var deviceId = ReadDeviceId(body);
         var displayName = JsonFields.OptionalString(body, "initial_device_display_name");
         var inhibitLogin = JsonFields.OptionalBool(body, "inhibit_login");
-        _ = JsonFields.OptionalBool(body, "refresh_token");
+        var refreshable = JsonFields.OptionalBool(body, "refresh_token");
         if (guest)
         {
             // Spec "Guest access": guests get no choice of name, password or device; they need no UIA.
             var grant = await accounts.RegisterGuestAsync(displayName, cancellationToken);
-            return TypedResults.Ok(new RegisterResponse(grant.UserId, grant.AccessToken, grant.DeviceId));
+            return TypedResults.Ok(new RegisterResponse(grant.UserId, grant.AccessToken, grant.DeviceId, null, null));
         }
 
         if (username is not null)
@@ -90,10 +90,10 @@ internal static class RegistrationEndpoints
             throw MatrixError.MissingParam("'password' is required");
         }
 
-        var (userId, session) = await accounts.RegisterAsync(username, password, deviceId, displayName, inhibitLogin, cancellationToken);
+        var (userId, session) = await accounts.RegisterAsync(username, password, deviceId, displayName, inhibitLogin, refreshable, cancellationToken);
         outcome.Complete();
         await tokens.CompleteRegistrationAsync(outcome.SessionId!, cancellationToken);
-        return TypedResults.Ok(new RegisterResponse(userId, session?.AccessToken, session?.DeviceId));
+        return TypedResults.Ok(new RegisterResponse(userId, session?.AccessToken, session?.DeviceId, session?.RefreshToken, session?.ExpiresInMs));
     }
 
     /// <summary>GET /register/available — whether a username may still be registered.</summary>
@@ -151,7 +151,7 @@ internal static class RegistrationEndpoints
     }
 }
 
-internal sealed record RegisterResponse(string UserId, string? AccessToken, string? DeviceId);
+internal sealed record RegisterResponse(string UserId, string? AccessToken, string? DeviceId, string? RefreshToken, long? ExpiresInMs);
 
 internal sealed record AvailableResponse(bool Available);
 

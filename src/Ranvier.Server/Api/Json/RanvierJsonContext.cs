@@ -22,6 +22,7 @@ namespace Ranvier.Server.Api.Json;
 [JsonSerializable(typeof(AvailableResponse))]
 [JsonSerializable(typeof(LoginFlowsResponse))]
 [JsonSerializable(typeof(LoginResponse))]
+[JsonSerializable(typeof(RefreshResponse))]
 [JsonSerializable(typeof(EmptyResponse))]
 [JsonSerializable(typeof(DeviceResponse))]
 [JsonSerializable(typeof(DevicesResponse))]
@@ -32,5 +33,6 @@ namespace Ranvier.Server.Api.Json;
 [JsonSerializable(typeof(SharedSecretRegisterResponse))]
 [JsonSerializable(typeof(RegistrationTokenResponse))]
 [JsonSerializable(typeof(RegistrationTokenListResponse))]
+[JsonSerializable(typeof(FilterCreatedResponse))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class RanvierJsonContext : JsonSerializerContext;

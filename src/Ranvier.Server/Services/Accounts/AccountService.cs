@@ -9,8 +9,11 @@ using Ranvier.Storage.Accounts;
 
 namespace Ranvier.Server.Services.Accounts;
 
-/// <summary>A new session: the token is shown to the client once and stored only as its hash.</summary>
-public sealed record SessionGrant(string UserId, string DeviceId, string AccessToken);
+/// <summary>
+/// A new session: the tokens are shown to the client once and stored only as hashes. A refreshable session
+/// has a refresh token and an access token that expires after <see cref="ExpiresInMs"/>.
+/// </summary>
+public sealed record SessionGrant(string UserId, string DeviceId, string AccessToken, string? RefreshToken = null, long? ExpiresInMs = null);
 
 /// <summary>
 /// Accounts and their sessions: registration, password login and logout. Each operation is one store
@@ -55,20 +58,24 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
     /// <paramref name="inhibitLogin"/>, its first device and access token.
     /// </summary>
     public Task<(string UserId, SessionGrant? Session)> RegisterAsync(
-        string? localpart, string password, string? deviceId, string? deviceDisplayName, bool inhibitLogin, CancellationToken cancellationToken) =>
-        RegisterUserAsync(localpart, password, admin: false, deviceId, deviceDisplayName, inhibitLogin, cancellationToken);
+        string? localpart, string password, string? deviceId, string? deviceDisplayName, bool inhibitLogin, bool refreshable, CancellationToken cancellationToken) =>
+        RegisterUserAsync(localpart, password, admin: false, deviceId, deviceDisplayName, inhibitLogin, refreshable, cancellationToken);
 
     /// <summary>
     /// Creates a full account, optionally a server administrator (shared-secret registration), and unless
-    /// <paramref name="inhibitLogin"/> its first device and access token.
+    /// <paramref name="inhibitLogin"/> its first device and access token (refreshable when asked for).
     /// </summary>
     public async Task<(string UserId, SessionGrant? Session)> RegisterUserAsync(
-        string? localpart, string password, bool admin, string? deviceId, string? deviceDisplayName, bool inhibitLogin, CancellationToken cancellationToken)
+        string? localpart, string password, bool admin, string? deviceId, string? deviceDisplayName, bool inhibitLogin, bool refreshable, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(password);
         var userId = localpart is null ? await GenerateUserIdAsync(LocalpartAlphabet, cancellationToken) : ParseNewLocalpart(localpart);
-        var user = new UserRecord(userId.ToString(), Argon2id.Hash(password, options.PasswordHashCost), AccountKind.User, Now(), Admin: admin);
-        var session = await CreateAsync(user, deviceId, deviceDisplayName, inhibitLogin, cancellationToken);
+        var user = new UserRecord(userId.ToString(), Argon2id.Hash(password, options.PasswordHashCost), AccountKind.User, Now(), Admin: admin)
+        {
+            // A new profile starts with the localpart as display name, as Synapse does; same transaction as the user.
+            InitialDisplayName = userId.Localpart,
+        };
+        var session = await CreateAsync(user, deviceId, deviceDisplayName, inhibitLogin, refreshable, cancellationToken);
         return (user.UserId, session);
     }
 
@@ -80,17 +87,18 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
     {
         var userId = await GenerateUserIdAsync(GuestLocalpartAlphabet, cancellationToken);
         var user = new UserRecord(userId.ToString(), null, AccountKind.Guest, Now());
-        return (await CreateAsync(user, null, deviceDisplayName, inhibitLogin: false, cancellationToken))!;
+        return (await CreateAsync(user, null, deviceDisplayName, inhibitLogin: false, refreshable: false, cancellationToken))!;
     }
 
-    private async Task<SessionGrant?> CreateAsync(UserRecord user, string? deviceId, string? deviceDisplayName, bool inhibitLogin, CancellationToken cancellationToken)
+    private async Task<SessionGrant?> CreateAsync(
+        UserRecord user, string? deviceId, string? deviceDisplayName, bool inhibitLogin, bool refreshable, CancellationToken cancellationToken)
     {
         DeviceRecord? device = null;
         AccessTokenRecord? tokenRecord = null;
         SessionGrant? session = null;
         if (!inhibitLogin)
         {
-            (device, tokenRecord, session) = NewSession(user.UserId, deviceId, deviceDisplayName);
+            (device, tokenRecord, session) = NewSession(user.UserId, deviceId, deviceDisplayName, refreshable);
         }
 
         try
@@ -111,7 +119,7 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
     /// answer does not reveal which accounts exist.
     /// </summary>
     public async Task<SessionGrant> LoginWithPasswordAsync(
-        string user, string password, string? deviceId, string? deviceDisplayName, CancellationToken cancellationToken)
+        string user, string password, string? deviceId, string? deviceDisplayName, bool refreshable, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(password);
@@ -121,7 +129,7 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
             throw MatrixError.Forbidden("Invalid username or password");
         }
 
-        var (device, token, session) = NewSession(userId, deviceId, deviceDisplayName);
+        var (device, token, session) = NewSession(userId, deviceId, deviceDisplayName, refreshable);
         await accounts.OpenSessionAsync(device, token, cancellationToken);
         return session;
     }
@@ -178,6 +186,27 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
         }
     }
 
+    /// <summary>
+    /// Exchanges a refresh token for a new access token and refresh token (spec: POST /refresh). An unknown or
+    /// revoked refresh token is 401 M_UNKNOWN_TOKEN with soft_logout, since logging in again on the same device
+    /// recovers the session.
+    /// </summary>
+    public async Task<SessionGrant> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(refreshToken);
+        var oldHash = AccessTokens.Hash(refreshToken);
+        var owner = await accounts.FindRefreshTokenOwnerAsync(oldHash, cancellationToken)
+            ?? throw MatrixError.UnknownToken("Unknown or already used refresh token", softLogout: true);
+        var (_, token, session) = NewSession(owner.UserId, owner.DeviceId, null, refreshable: true);
+        if (await accounts.ExchangeRefreshTokenAsync(oldHash, token, cancellationToken) != RefreshOutcome.Refreshed)
+        {
+            // Revoked between the look-up and the exchange (a concurrent refresh or logout).
+            throw MatrixError.UnknownToken("Unknown or already used refresh token", softLogout: true);
+        }
+
+        return session;
+    }
+
     /// <summary>Ends the session of one device: the device and its tokens are deleted (spec: POST /logout).</summary>
     public Task LogoutAsync(RequestContext context, CancellationToken cancellationToken)
     {
@@ -192,14 +221,22 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
         return accounts.DeleteAllDevicesAsync(context.UserId, cancellationToken);
     }
 
-    private (DeviceRecord Device, AccessTokenRecord Token, SessionGrant Session) NewSession(string userId, string? deviceId, string? displayName)
+    private (DeviceRecord Device, AccessTokenRecord Token, SessionGrant Session) NewSession(string userId, string? deviceId, string? displayName, bool refreshable)
     {
         deviceId ??= RandomNumberGenerator.GetString(DeviceIdAlphabet, 10);
         var token = AccessTokens.Generate();
+        var device = new DeviceRecord(userId, deviceId, displayName, null, Now());
+        if (!refreshable)
+        {
+            return (device, new AccessTokenRecord(AccessTokens.Hash(token), userId, deviceId), new SessionGrant(userId, deviceId, token));
+        }
+
+        var refresh = AccessTokens.GenerateRefresh();
+        var lifetime = (long)options.RefreshableAccessTokenLifetime.TotalMilliseconds;
         return (
-            new DeviceRecord(userId, deviceId, displayName, null, Now()),
-            new AccessTokenRecord(AccessTokens.Hash(token), userId, deviceId),
-            new SessionGrant(userId, deviceId, token));
+            device,
+            new AccessTokenRecord(AccessTokens.Hash(token), userId, deviceId, Now() + lifetime, AccessTokens.Hash(refresh)),
+            new SessionGrant(userId, deviceId, token, refresh, lifetime));
     }
 
     /// <summary>The full user ID a login names (a localpart or a user ID of this server), or null when it names none.</summary>

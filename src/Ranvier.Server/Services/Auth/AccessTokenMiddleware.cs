@@ -44,6 +44,12 @@ internal sealed class AccessTokenMiddleware(RequestDelegate next, IAccountStore 
             throw MatrixError.UnknownToken("Access token has expired", softLogout: true);
         }
 
+        if (record.SupersedesRefreshHash is { } superseded)
+        {
+            // The first use of a refreshed session: the refresh token it replaced is no longer needed.
+            await accounts.ConfirmRefreshAsync(record.TokenHash, superseded, context.RequestAborted);
+        }
+
         var user = await accounts.GetUserAsync(record.UserId, context.RequestAborted);
         if (user is null || user.Deactivated)
         {

@@ -4,15 +4,19 @@ using System.Text;
 namespace Ranvier.Server.Services.Auth;
 
 /// <summary>
-/// Access tokens are random strings handed to the client once; the store keeps only their SHA-256, so a
+/// Access and refresh tokens are random strings handed to the client once; the store keeps only their SHA-256, so a
 /// leaked database does not leak usable tokens. A token has 256 bits of entropy, so a plain hash suffices.
 /// </summary>
 public static class AccessTokens
 {
-    private const string Prefix = "rvat_";
+    private const string AccessPrefix = "rvat_";
+    private const string RefreshPrefix = "rvrt_";
 
-    /// <summary>A fresh token: a recognisable prefix and 32 random bytes in URL-safe base64.</summary>
-    public static string Generate() => Prefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+    /// <summary>A fresh access token: a recognisable prefix and 32 random bytes in URL-safe base64.</summary>
+    public static string Generate() => AccessPrefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A fresh refresh token, built like an access token but with its own prefix.</summary>
+    public static string GenerateRefresh() => RefreshPrefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>The SHA-256 of the token's UTF-8 bytes, the form in which it is stored and looked up.</summary>
     public static byte[] Hash(string token)

@@ -39,4 +39,25 @@ describe("accounts (matrix-js-sdk)", () => {
         (err) => err.errcode === "M_UNKNOWN_TOKEN" && err.httpStatus === 401,
       );
     });
+
+  test("a refresh token from login is exchanged for a working access token", async () => {
+    const localpart = uniqueLocalpart("rita");
+    const password = "refresh me please";
+    await clientFor(server()).registerRequest({ username: localpart, password, auth: { type: "m.login.dummy" } });
+
+    const login = await clientFor(server()).loginRequest({
+      type: "m.login.password",
+      identifier: { type: "m.id.user", user: localpart },
+      password,
+      refresh_token: true,
+    });
+    assert.ok(login.refresh_token, "login with refresh_token: true returns a refresh token");
+    assert.ok(login.expires_in_ms > 0, "the access token expires");
+
+    const refreshed = await clientFor(server()).refreshToken(login.refresh_token);
+    assert.notEqual(refreshed.access_token, login.access_token);
+    const me = await clientFor(server(), { accessToken: refreshed.access_token, userId: login.user_id }).whoami();
+    assert.equal(me.user_id, login.user_id);
+    assert.equal(me.device_id, login.device_id);
+  });
 });

@@ -1,0 +1,74 @@
+using System.Collections.Frozen;
+using System.Text;
+using System.Text.Json.Nodes;
+using Ranvier.Protocol.Identifiers;
+using Ranvier.Server.Http;
+using Ranvier.Server.Services.Auth;
+using Ranvier.Storage.UserData;
+
+namespace Ranvier.Server.Services.AccountData;
+
+/// <summary>
+/// Account data (spec: client-server API, "Client Config"): per-user JSON objects by type, global or per room.
+/// Each write takes a position on the global stream, so /sync can deliver what changed after a position.
+/// </summary>
+public sealed class AccountDataService(IUserDataStore store)
+{
+    /// <summary>Event types longer than this (UTF-8 bytes) are refused, as for event types in rooms.</summary>
+    public const int MaxTypeBytes = 255;
+
+    /// <summary>Types the server manages; "Server Behaviour" says setting them is refused with 405 (global and per room).</summary>
+    private static readonly FrozenSet<string> ServerManagedTypes = FrozenSet.Create(StringComparer.Ordinal, "m.fully_read", "m.push_rules");
+
+    /// <summary>PUT account data; <paramref name="roomId"/> null for global. Returns the stream position of the write.</summary>
+    public async Task<long> SetAsync(RequestContext context, string userId, string? roomId, string type, JsonObject content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var room = Check(context, userId, roomId, type);
+        if (ServerManagedTypes.Contains(type))
+        {
+            throw new MatrixError(StatusCodes.Status405MethodNotAllowed, "M_BAD_JSON", $"Cannot set {type} through this API");
+        }
+
+        // TODO(sync): wake the user's long-polling /sync requests once a notifier exists.
+        return await store.SetAccountDataAsync(context.UserId, room, type, StoredJson.Write(content), cancellationToken);
+    }
+
+    /// <summary>GET account data; 404 M_NOT_FOUND when none of this type is stored.</summary>
+    public async Task<JsonObject> GetAsync(RequestContext context, string userId, string? roomId, string type, CancellationToken cancellationToken)
+    {
+        var room = Check(context, userId, roomId, type);
+        var json = await store.GetAccountDataAsync(context.UserId, room, type, cancellationToken)
+            ?? throw MatrixError.NotFound("Account data not found");
+        return (JsonObject)StoredJson.Read(json)!;
+    }
+
+    /// <summary>For /sync: the user's account data (global and per room) written after stream position <paramref name="after"/>.</summary>
+    public Task<IReadOnlyList<AccountDataRecord>> ChangedAfterAsync(string userId, long after, CancellationToken cancellationToken) =>
+        store.GetAccountDataChangedAfterAsync(userId, after, cancellationToken);
+
+    // The order of the checks: whose data (403), then the room ID (400 M_INVALID_PARAM), then the type.
+    private static string? Check(RequestContext context, string userId, string? roomId, string type)
+    {
+        OwnUser.Require(context, userId, "account data");
+        string? room = null;
+        if (roomId is not null)
+        {
+            if (!RoomId.TryParse(roomId, out var parsed, out var error))
+            {
+                throw MatrixError.InvalidParam($"Invalid room ID: {error}");
+            }
+
+            // Rooms do not exist yet, so any valid room ID is accepted. TODO(rooms): require that the user
+            // is (or was) in the room, as Synapse does, once membership is stored.
+            room = parsed.ToString();
+        }
+
+        if (type.Length == 0 || Encoding.UTF8.GetByteCount(type) > MaxTypeBytes)
+        {
+            throw MatrixError.InvalidParam($"The account data type must be 1 to {MaxTypeBytes} bytes long");
+        }
+
+        return room;
+    }
+}
