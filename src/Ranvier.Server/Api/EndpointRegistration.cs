@@ -34,6 +34,7 @@ internal static class EndpointRegistration
 
         var clientV1 = app.MapGroup("/_matrix/client/v1");
         clientV1.MapRegistrationV1Endpoints();
+        clientV1.MapLoginV1Endpoints();
 
         var synapseAdmin = app.MapGroup("/_synapse/admin/v1");
         synapseAdmin.MapSharedSecretRegistrationEndpoints();

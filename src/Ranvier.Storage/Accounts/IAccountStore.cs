@@ -123,6 +123,15 @@ public interface IAccountStore
     /// <summary>Deletes every device of a user but <paramref name="keepDeviceId"/>, with their tokens. Returns how many were deleted.</summary>
     Task<int> DeleteDevicesExceptAsync(string userId, string keepDeviceId, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores a single-use login token (by hash) for <paramref name="userId"/>, valid until <paramref name="expiresTs"/>.</summary>
+    Task StoreLoginTokenAsync(byte[] tokenHash, string userId, long expiresTs, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Uses up a login token: deletes it and returns its user when it exists and has not expired at
+    /// <paramref name="nowTs"/>, else null. Expired tokens are swept on the way.
+    /// </summary>
+    Task<string?> ConsumeLoginTokenAsync(byte[] tokenHash, long nowTs, CancellationToken cancellationToken = default);
+
     /// <summary>The owner of a valid refresh token, or null when it is unknown or revoked.</summary>
     Task<RefreshTokenOwner?> FindRefreshTokenOwnerAsync(byte[] refreshTokenHash, CancellationToken cancellationToken = default);
 

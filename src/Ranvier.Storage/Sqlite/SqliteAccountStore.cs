@@ -84,6 +84,27 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
         }
     }
 
+    public Task StoreLoginTokenAsync(byte[] tokenHash, string userId, long expiresTs, CancellationToken cancellationToken = default) =>
+        writes.ExecuteAsync(
+            s => s.Command("INSERT INTO login_tokens (token_hash, user_id, expires_ts) VALUES (@h, @u, @e)")
+                .With("@h", tokenHash).With("@u", userId).With("@e", expiresTs).ExecuteNonQuery(),
+            cancellationToken);
+
+    public Task<string?> ConsumeLoginTokenAsync(byte[] tokenHash, long nowTs, CancellationToken cancellationToken = default) =>
+        writes.ExecuteAsync(
+            s =>
+            {
+                string? userId;
+                using (var r = s.Command("DELETE FROM login_tokens WHERE token_hash = @h RETURNING user_id, expires_ts").With("@h", tokenHash).ExecuteReader())
+                {
+                    userId = r.Read() && r.GetInt64(1) > nowTs ? r.GetString(0) : null;
+                }
+
+                s.Command("DELETE FROM login_tokens WHERE expires_ts <= @now").With("@now", nowTs).ExecuteNonQuery();
+                return userId;
+            },
+            cancellationToken);
+
     public Task<RefreshTokenOwner?> FindRefreshTokenOwnerAsync(byte[] refreshTokenHash, CancellationToken cancellationToken = default) =>
         reads.ReadAsync(
             s =>

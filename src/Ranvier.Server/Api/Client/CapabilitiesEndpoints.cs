@@ -22,7 +22,7 @@ internal static class CapabilitiesEndpoints
             ["m.set_avatar_url"] = Enabled(true),
             ["m.3pid_changes"] = Enabled(false),
             // Logging in another device with a token (MSC3882) is not built.
-            ["m.get_login_token"] = Enabled(false),
+            ["m.get_login_token"] = Enabled(true),
             // Every profile field may be changed by its owner: no allowed/disallowed lists.
             ["m.profile_fields"] = Enabled(true),
         },

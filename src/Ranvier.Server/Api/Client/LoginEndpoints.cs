@@ -10,8 +10,10 @@ namespace Ranvier.Server.Api.Client;
 internal static class LoginEndpoints
 {
     private const string PasswordLogin = "m.login.password";
+    private const string TokenLogin = "m.login.token";
 
-    private static readonly LoginFlowsResponse Flows = new([new LoginFlow(PasswordLogin)]);
+    // get_login_token: true tells unauthenticated clients that /login/get_token exists (spec v1.7).
+    private static readonly LoginFlowsResponse Flows = new([new LoginFlow(PasswordLogin), new LoginFlow(TokenLogin, GetLoginToken: true)]);
 
     public static void MapLoginEndpoints(this RouteGroupBuilder client)
     {
@@ -22,6 +24,10 @@ internal static class LoginEndpoints
         client.MapPost("/logout/all", LogoutAll).RequireAccessToken();
     }
 
+    /// <summary>The endpoints of this module that live under /_matrix/client/v1.</summary>
+    public static void MapLoginV1Endpoints(this RouteGroupBuilder clientV1) =>
+        clientV1.MapPost("/login/get_token", GetLoginToken).RequireAccessToken();
+
     /// <summary>POST /login — exchanges credentials for an access token on a (new or reused) device.</summary>
     private static async Task<LoginResponse> Login(
         HttpRequest request, RanvierOptions options, AccountService accounts, RateLimits limits, CancellationToken cancellationToken)
@@ -29,6 +35,15 @@ internal static class LoginEndpoints
         RateLimits.Enforce(limits.LoginPerIp, RateLimits.ClientKey(request.HttpContext));
         var body = await JsonBody.ReadObjectAsync(request, options.MaxJsonBodyBytes, cancellationToken);
         var type = JsonFields.RequiredString(body, "type");
+        if (type == TokenLogin)
+        {
+            var token = JsonFields.RequiredString(body, "token");
+            var granted = await accounts.LoginWithTokenAsync(
+                token, RegistrationEndpoints.ReadDeviceId(body), JsonFields.OptionalString(body, "initial_device_display_name"),
+                JsonFields.OptionalBool(body, "refresh_token"), cancellationToken);
+            return new LoginResponse(granted.UserId, granted.AccessToken, granted.DeviceId, options.ServerName, granted.RefreshToken, granted.ExpiresInMs);
+        }
+
         if (type != PasswordLogin)
         {
             throw new MatrixError(StatusCodes.Status400BadRequest, "M_UNKNOWN", $"Unknown login type '{type}'");
@@ -44,6 +59,26 @@ internal static class LoginEndpoints
 
         var session = await accounts.LoginWithPasswordAsync(user, password, deviceId, displayName, refreshable, cancellationToken);
         return new LoginResponse(session.UserId, session.AccessToken, session.DeviceId, options.ServerName, session.RefreshToken, session.ExpiresInMs);
+    }
+
+    /// <summary>
+    /// POST /_matrix/client/v1/login/get_token — a single-use login token for another client of the same user.
+    /// The spec requires re-prompting every time, so each call walks the password stage in a fresh UIA session.
+    /// </summary>
+    private static async Task<IResult> GetLoginToken(
+        HttpRequest request, RequestContext context, RanvierOptions options, AccountService accounts, UserInteractiveAuth uia,
+        PasswordAuthStage password, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, options.MaxJsonBodyBytes, cancellationToken);
+        var outcome = await uia.AuthenticateAsync($"get_token:{context.UserId}", body, PasswordAuthStage.Flows, password.For(context.UserId), cancellationToken);
+        if (outcome.ChallengeResult is { } challenge)
+        {
+            return challenge;
+        }
+
+        var (token, expiresInMs) = await accounts.CreateLoginTokenAsync(context.UserId, cancellationToken);
+        outcome.Complete();
+        return TypedResults.Ok(new LoginTokenResponse(token, expiresInMs));
     }
 
     /// <summary>POST /refresh — a new access token (and refresh token) for a refresh token; no access token needed.</summary>
@@ -69,11 +104,13 @@ internal static class LoginEndpoints
     }
 }
 
-internal sealed record LoginFlow(string Type);
+internal sealed record LoginFlow(string Type, bool? GetLoginToken = null);
 
 internal sealed record LoginFlowsResponse(IReadOnlyList<LoginFlow> Flows);
 
 internal sealed record LoginResponse(string UserId, string AccessToken, string DeviceId, string HomeServer, string? RefreshToken, long? ExpiresInMs);
+
+internal sealed record LoginTokenResponse(string LoginToken, long ExpiresInMs);
 
 internal sealed record RefreshResponse(string AccessToken, string? RefreshToken, long? ExpiresInMs);
 

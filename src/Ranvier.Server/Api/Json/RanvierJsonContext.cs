@@ -23,6 +23,7 @@ namespace Ranvier.Server.Api.Json;
 [JsonSerializable(typeof(LoginFlowsResponse))]
 [JsonSerializable(typeof(LoginResponse))]
 [JsonSerializable(typeof(RefreshResponse))]
+[JsonSerializable(typeof(LoginTokenResponse))]
 [JsonSerializable(typeof(EmptyResponse))]
 [JsonSerializable(typeof(DeviceResponse))]
 [JsonSerializable(typeof(DevicesResponse))]

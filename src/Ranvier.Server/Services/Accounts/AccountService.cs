@@ -21,6 +21,9 @@ public sealed record SessionGrant(string UserId, string DeviceId, string AccessT
 /// </summary>
 public sealed class AccountService(RanvierOptions options, IAccountStore accounts, TimeProvider time)
 {
+    /// <summary>How long a login token from /login/get_token may be used: long enough to carry it to another device.</summary>
+    public static readonly TimeSpan LoginTokenLifetime = TimeSpan.FromMinutes(2);
+
     private const string DeviceIdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     private const string LocalpartAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
     private const string GuestLocalpartAlphabet = "0123456789";
@@ -131,6 +134,37 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
 
         var (device, token, session) = NewSession(userId, deviceId, deviceDisplayName, refreshable);
         await accounts.OpenSessionAsync(device, token, cancellationToken);
+        return session;
+    }
+
+    /// <summary>
+    /// Mints a single-use login token for <paramref name="userId"/> (spec: POST /login/get_token), valid for
+    /// <see cref="LoginTokenLifetime"/>.
+    /// </summary>
+    public async Task<(string Token, long ExpiresInMs)> CreateLoginTokenAsync(string userId, CancellationToken cancellationToken)
+    {
+        var token = AccessTokens.GenerateLogin();
+        var lifetime = (long)LoginTokenLifetime.TotalMilliseconds;
+        await accounts.StoreLoginTokenAsync(AccessTokens.Hash(token), userId, Now() + lifetime, cancellationToken);
+        return (token, lifetime);
+    }
+
+    /// <summary>
+    /// Token login (spec: m.login.token): uses up the token and opens a session for its user. An unknown, used
+    /// or expired token, or a deactivated account, is 403 M_FORBIDDEN.
+    /// </summary>
+    public async Task<SessionGrant> LoginWithTokenAsync(string token, string? deviceId, string? deviceDisplayName, bool refreshable, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var userId = await accounts.ConsumeLoginTokenAsync(AccessTokens.Hash(token), Now(), cancellationToken);
+        var user = userId is null ? null : await accounts.GetUserAsync(userId, cancellationToken);
+        if (user is null || user.Deactivated)
+        {
+            throw MatrixError.Forbidden("Invalid or expired login token");
+        }
+
+        var (device, tokenRecord, session) = NewSession(user.UserId, deviceId, deviceDisplayName, refreshable);
+        await accounts.OpenSessionAsync(device, tokenRecord, cancellationToken);
         return session;
     }
 

@@ -11,12 +11,16 @@ public static class AccessTokens
 {
     private const string AccessPrefix = "rvat_";
     private const string RefreshPrefix = "rvrt_";
+    private const string LoginPrefix = "rvlt_";
 
     /// <summary>A fresh access token: a recognisable prefix and 32 random bytes in URL-safe base64.</summary>
     public static string Generate() => AccessPrefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>A fresh refresh token, built like an access token but with its own prefix.</summary>
     public static string GenerateRefresh() => RefreshPrefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A fresh single-use login token (m.login.token).</summary>
+    public static string GenerateLogin() => LoginPrefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>The SHA-256 of the token's UTF-8 bytes, the form in which it is stored and looked up.</summary>
     public static byte[] Hash(string token)

@@ -19,7 +19,7 @@ public sealed class CapabilitiesTests
         caps.GetProperty("m.set_avatar_url").GetProperty("enabled").GetBoolean().ShouldBeTrue();
         caps.GetProperty("m.profile_fields").GetProperty("enabled").GetBoolean().ShouldBeTrue();
         caps.GetProperty("m.3pid_changes").GetProperty("enabled").GetBoolean().ShouldBeFalse();
-        caps.GetProperty("m.get_login_token").GetProperty("enabled").GetBoolean().ShouldBeFalse();
+        caps.GetProperty("m.get_login_token").GetProperty("enabled").GetBoolean().ShouldBeTrue();
         var versions = caps.GetProperty("m.room_versions");
         versions.GetProperty("default").GetString().ShouldBe(RoomVersions.DefaultId);
         var available = versions.GetProperty("available").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());

@@ -60,4 +60,29 @@ describe("accounts (matrix-js-sdk)", () => {
     assert.equal(me.user_id, login.user_id);
     assert.equal(me.device_id, login.device_id);
   });
+
+  test("a login token from /login/get_token (after the password stage) signs in a second client once", async () => {
+    const localpart = uniqueLocalpart("tina");
+    const password = "hand me a token";
+    const registered = await clientFor(server()).registerRequest({ username: localpart, password, auth: { type: "m.login.dummy" } });
+    const first = clientFor(server(), { accessToken: registered.access_token, userId: registered.user_id });
+
+    const flows = await clientFor(server()).loginFlows();
+    assert.ok(flows.flows.some((f) => f.type === "m.login.token" && f.get_login_token === true));
+
+    const minted = await first.requestLoginToken({
+      type: "m.login.password",
+      identifier: { type: "m.id.user", user: localpart },
+      password,
+    });
+    assert.ok(minted.login_token);
+
+    const second = await clientFor(server()).loginRequest({ type: "m.login.token", token: minted.login_token });
+    assert.equal(second.user_id, registered.user_id);
+    assert.notEqual(second.device_id, registered.device_id);
+    await assert.rejects(
+      clientFor(server()).loginRequest({ type: "m.login.token", token: minted.login_token }),
+      (err) => err.errcode === "M_FORBIDDEN",
+    );
+  });
 });
