@@ -110,9 +110,10 @@ public interface IAccountStore
 
     /// <summary>
     /// Deactivates a user in one transaction: marked deactivated, password hash cleared, every device and
-    /// access token deleted. Returns false for an unknown user.
+    /// access token deleted; with <paramref name="erase"/> also the profile, account data and filters.
+    /// Returns false for an unknown user.
     /// </summary>
-    Task<bool> DeactivateUserAsync(string userId, CancellationToken cancellationToken = default);
+    Task<bool> DeactivateUserAsync(string userId, bool erase = false, CancellationToken cancellationToken = default);
 
     /// <summary>Sets a device's display name (null clears it). Returns false for an unknown device.</summary>
     Task<bool> RenameDeviceAsync(string userId, string deviceId, string? displayName, CancellationToken cancellationToken = default);

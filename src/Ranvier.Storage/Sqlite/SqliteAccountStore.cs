@@ -299,7 +299,7 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
                 .With("@new", newHash).With("@u", userId).With("@old", expectedHash).ExecuteNonQuery() > 0,
             cancellationToken);
 
-    public Task<bool> DeactivateUserAsync(string userId, CancellationToken cancellationToken = default) =>
+    public Task<bool> DeactivateUserAsync(string userId, bool erase = false, CancellationToken cancellationToken = default) =>
         writes.ExecuteAsync(
             s =>
             {
@@ -309,6 +309,14 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
                 {
                     // Tokens go with their devices (ON DELETE CASCADE).
                     s.Command("DELETE FROM devices WHERE user_id = @u").With("@u", userId).ExecuteNonQuery();
+                    if (erase)
+                    {
+                        // The user-data tables live in the same database: erasing in this transaction means a
+                        // failed deactivation erases nothing.
+                        s.Command("DELETE FROM profile_fields WHERE user_id = @u").With("@u", userId).ExecuteNonQuery();
+                        s.Command("DELETE FROM account_data WHERE user_id = @u").With("@u", userId).ExecuteNonQuery();
+                        s.Command("DELETE FROM filters WHERE user_id = @u").With("@u", userId).ExecuteNonQuery();
+                    }
                 }
 
                 return found;

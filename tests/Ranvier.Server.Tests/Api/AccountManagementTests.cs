@@ -80,6 +80,27 @@ public class AccountManagementTests
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Erase_removes_the_profile_only_when_asked(bool erase)
+    {
+        await using var host = await TestHost.StartAsync(Open);
+        var (token, _) = await RegisterAsync(host, "alice", "pw");
+
+        await (await host.Client.PostJsonAsync(Deactivate, $"{{\"erase\":{(erase ? "true" : "false")},\"auth\":{PasswordAuth("alice", "pw")}}}", token)).ShouldBeOkJsonAsync();
+
+        var profile = await host.Client.GetAsync("/_matrix/client/v3/profile/@alice:example.org/displayname");
+        if (erase)
+        {
+            await profile.ShouldBeMatrixErrorAsync(HttpStatusCode.NotFound, "M_NOT_FOUND");
+        }
+        else
+        {
+            (await profile.ShouldBeOkJsonAsync()).GetProperty("displayname").GetString().ShouldBe("alice");
+        }
+    }
+
+    [Theory]
     [InlineData("{}", HttpStatusCode.Unauthorized, null)]
     [InlineData("""{"erase":"yes"}""", HttpStatusCode.BadRequest, "M_BAD_JSON")]
     [InlineData("""{"auth":{"type":"m.login.password","identifier":{"type":"m.id.user","user":"alice"},"password":"wrong"}}""", HttpStatusCode.Unauthorized, "M_FORBIDDEN")]

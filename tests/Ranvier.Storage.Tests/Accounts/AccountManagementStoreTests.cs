@@ -79,6 +79,29 @@ public sealed class AccountManagementStoreTests : StoreTestBase
 
     [Theory]
     [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task Deactivation_with_erase_removes_profile_account_data_and_filters_and_only_then(string engine) => WithStoreAsync(engine, async store =>
+    {
+        await store.Accounts.CreateUserAsync(Alice);
+        await store.Accounts.CreateUserAsync(new UserRecord("@bob:test", null, AccountKind.User, 2));
+        foreach (var user in new[] { Alice.UserId, "@bob:test" })
+        {
+            await store.UserData.SetProfileFieldAsync(user, "displayname", "\"Name\"", 65536);
+            await store.UserData.SetAccountDataAsync(user, null, "m.test", "{}");
+            await store.UserData.CreateFilterAsync(user, "{}");
+        }
+
+        (await store.Accounts.DeactivateUserAsync("@bob:test")).ShouldBeTrue();
+        (await store.Accounts.DeactivateUserAsync(Alice.UserId, erase: true)).ShouldBeTrue();
+
+        (await store.UserData.GetProfileAsync(Alice.UserId) ?? new Dictionary<string, string>()).ShouldBeEmpty();
+        (await store.UserData.GetAccountDataAsync(Alice.UserId, null, "m.test")).ShouldBeNull();
+        (await store.UserData.GetFilterAsync(Alice.UserId, 0)).ShouldBeNull();
+        (await store.UserData.GetProfileAsync("@bob:test"))!.Count.ShouldBe(1);
+        (await store.UserData.GetAccountDataAsync("@bob:test", null, "m.test")).ShouldNotBeNull();
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
     public Task A_device_can_be_renamed_and_its_name_cleared(string engine) => WithStoreAsync(engine, async store =>
     {
         await WithDevicesAsync(store, "A");

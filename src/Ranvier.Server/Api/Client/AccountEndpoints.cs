@@ -52,9 +52,9 @@ internal static class AccountEndpoints
     {
         var body = await JsonBody.ReadObjectAsync(request, options.MaxJsonBodyBytes, cancellationToken);
         _ = JsonFields.OptionalString(body, "id_server");
-        // erase: accepted and validated. The account's devices and tokens always go; erasing its profile,
-        // account data and room history (the spec's SHOULD for erase) is not done yet.
-        _ = JsonFields.OptionalBool(body, "erase");
+        // erase: the profile, account data and filters go too. Hiding the user's room history from future
+        // members (the rest of the spec's SHOULD) comes with rooms: TODO(rooms).
+        var erase = JsonFields.OptionalBool(body, "erase");
 
         var outcome = await uia.AuthenticateAsync($"account/deactivate:{context.UserId}", body, PasswordAuthStage.Flows, password.For(context.UserId), cancellationToken);
         if (outcome.ChallengeResult is { } challenge)
@@ -62,7 +62,7 @@ internal static class AccountEndpoints
             return challenge;
         }
 
-        await accounts.DeactivateAsync(context, cancellationToken);
+        await accounts.DeactivateAsync(context, erase, cancellationToken);
         outcome.Complete();
         // The spec: "This must be success if the homeserver has no identifiers to unbind for the user". A
         // server without identity-server support never has any, so the answer is always success.

@@ -211,10 +211,10 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
     /// Deactivates the account (spec: POST /account/deactivate): marked deactivated, password cleared so
     /// login fails, every device and token removed, all in one transaction. The user ID stays taken.
     /// </summary>
-    public async Task DeactivateAsync(RequestContext context, CancellationToken cancellationToken)
+    public async Task DeactivateAsync(RequestContext context, bool erase, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!await accounts.DeactivateUserAsync(context.UserId, cancellationToken))
+        if (!await accounts.DeactivateUserAsync(context.UserId, erase, cancellationToken))
         {
             throw MatrixError.NotFound("Unknown user");
         }
