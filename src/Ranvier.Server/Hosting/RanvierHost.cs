@@ -55,6 +55,8 @@ public static partial class RanvierHost
         }
 
         var store = await StoreFactory.OpenAsync(options, cancellationToken);
+        // UIA sessions live in memory, so no registration-token use can still be pending from before this start.
+        await store.RegistrationTokens.ClearPendingAsync(cancellationToken);
         // Registered through a factory so the container disposes it at shutdown: the writer drains, the file closes.
         builder.Services.AddSingleton<IRanvierStore>(_ => store);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Accounts);

@@ -39,6 +39,12 @@ public interface IRegistrationTokenStore
     /// <summary>Gives back a pending use (the session holding it expired).</summary>
     Task ReleaseAsync(string token, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sets every pending count to zero. The UIA sessions that hold pending uses live in the server's memory,
+    /// so after a restart no pending use has a holder any more; the server calls this at start.
+    /// </summary>
+    Task ClearPendingAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Turns a pending use into a completed one (an account was registered with the token).</summary>
     Task CompleteAsync(string token, CancellationToken cancellationToken = default);
 }

@@ -73,6 +73,9 @@ internal sealed class SqliteRegistrationTokenStore(SqliteWriteQueue writes, Sqli
             s => s.Command("UPDATE registration_tokens SET pending = pending - 1 WHERE token = @t AND pending > 0").With("@t", token).ExecuteNonQuery(),
             cancellationToken);
 
+    public Task ClearPendingAsync(CancellationToken cancellationToken = default) =>
+        writes.ExecuteAsync(s => s.Command("UPDATE registration_tokens SET pending = 0 WHERE pending <> 0").ExecuteNonQuery(), cancellationToken);
+
     public Task CompleteAsync(string token, CancellationToken cancellationToken = default) =>
         writes.ExecuteAsync(
             s => s.Command("UPDATE registration_tokens SET pending = MAX(pending - 1, 0), completed = completed + 1 WHERE token = @t")

@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Ranvier.Server.Hosting;
 using Ranvier.Server.Tests.Infrastructure;
+using Ranvier.Storage;
 
 namespace Ranvier.Server.Tests.Hosting;
 
@@ -38,5 +40,22 @@ public class StartupTests
         var error = await Should.ThrowAsync<StartupException>(() => TestHost.StartAsync($"data_directory: {directory.Path}\n"));
 
         error.Message.ShouldContain("9999");
+    }
+
+    [Fact]
+    public async Task Registration_token_uses_pending_before_a_restart_are_given_back()
+    {
+        using var directory = new TempDirectory();
+        var yaml = $"data_directory: {directory.Path}\n";
+        await using (var host = await TestHost.StartAsync(yaml))
+        {
+            var tokens = host.Services.GetRequiredService<IRanvierStore>().RegistrationTokens;
+            await tokens.CreateAsync("once", 1, null);
+            (await tokens.TryReserveAsync("once", 0)).ShouldBeTrue();
+        }
+
+        await using var restarted = await TestHost.StartAsync(yaml);
+
+        (await restarted.Services.GetRequiredService<IRanvierStore>().RegistrationTokens.GetAsync("once"))!.Pending.ShouldBe(0);
     }
 }

@@ -44,6 +44,23 @@ public sealed class RegistrationTokenStoreTests : StoreTestBase
 
     [Theory]
     [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task Clearing_pending_uses_frees_them_and_keeps_completed_ones(string engine) => WithStoreAsync(engine, async store =>
+    {
+        var tokens = store.RegistrationTokens;
+        await tokens.CreateAsync("one", 2, null);
+        (await tokens.TryReserveAsync("one", 0)).ShouldBeTrue();
+        await tokens.CompleteAsync("one");
+        (await tokens.TryReserveAsync("one", 0)).ShouldBeTrue();
+        (await tokens.TryReserveAsync("one", 0)).ShouldBeFalse();
+
+        await tokens.ClearPendingAsync();
+
+        (await tokens.GetAsync("one")).ShouldBe(new RegistrationTokenRecord("one", 2, 0, 1, null));
+        (await tokens.TryReserveAsync("one", 0)).ShouldBeTrue();
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
     public Task An_expired_token_cannot_be_reserved(string engine) => WithStoreAsync(engine, async store =>
     {
         await store.RegistrationTokens.CreateAsync("late", null, 1000);
