@@ -63,6 +63,13 @@ public interface IAccountStore
     Task RegisterAsync(UserRecord user, DeviceRecord? device, AccessTokenRecord? token, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Turns an active guest account into a full one with a password (spec: "Guest access", upgrading through
+    /// /register), with optionally a new device and access token, in one transaction. The guest's existing
+    /// devices and tokens stay. False when the user is not an active guest (nothing changes then).
+    /// </summary>
+    Task<bool> UpgradeGuestAsync(string userId, string passwordHash, DeviceRecord? device, AccessTokenRecord? token, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Starts a session of an existing user (login): creates the device unless it exists (then it is reused
     /// unchanged) and stores the access token, in one transaction.
     /// </summary>

@@ -28,6 +28,27 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
             cancellationToken);
     }
 
+    public Task<bool> UpgradeGuestAsync(string userId, string passwordHash, DeviceRecord? device, AccessTokenRecord? token, CancellationToken cancellationToken = default) =>
+        writes.ExecuteAsync(
+            s =>
+            {
+                var upgraded = s.Command("UPDATE users SET kind = @user, password_hash = @p WHERE user_id = @u AND kind = @guest AND deactivated = 0")
+                    .With("@user", (int)AccountKind.User).With("@guest", (int)AccountKind.Guest).With("@p", passwordHash).With("@u", userId)
+                    .ExecuteNonQuery() > 0;
+                if (upgraded && device is not null)
+                {
+                    InsertDevice(s, device);
+                }
+
+                if (upgraded && token is not null)
+                {
+                    InsertToken(s, token);
+                }
+
+                return upgraded;
+            },
+            cancellationToken);
+
     public Task OpenSessionAsync(DeviceRecord device, AccessTokenRecord token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(device);

@@ -66,7 +66,14 @@ internal static class RegistrationEndpoints
             return TypedResults.Ok(new RegisterResponse(grant.UserId, grant.AccessToken, grant.DeviceId, null, null));
         }
 
-        if (username is not null)
+        // Spec "Guest access": a guest upgrades by registering with its access token and its own localpart.
+        var guestAccessToken = JsonFields.OptionalString(body, "guest_access_token");
+        string? upgradedGuest = null;
+        if (guestAccessToken is not null)
+        {
+            upgradedGuest = await accounts.CheckGuestUpgradeAsync(guestAccessToken, username, cancellationToken);
+        }
+        else if (username is not null)
         {
             // A taken or invalid name is reported before the client walks through the stages.
             await accounts.CheckAvailableAsync(username, cancellationToken);
@@ -90,7 +97,9 @@ internal static class RegistrationEndpoints
             throw MatrixError.MissingParam("'password' is required");
         }
 
-        var (userId, session) = await accounts.RegisterAsync(username, password, deviceId, displayName, inhibitLogin, refreshable, cancellationToken);
+        var (userId, session) = upgradedGuest is null
+            ? await accounts.RegisterAsync(username, password, deviceId, displayName, inhibitLogin, refreshable, cancellationToken)
+            : (upgradedGuest, await accounts.UpgradeGuestAsync(upgradedGuest, password, deviceId, displayName, inhibitLogin, refreshable, cancellationToken));
         outcome.Complete();
         await tokens.CompleteRegistrationAsync(outcome.SessionId!, cancellationToken);
         return TypedResults.Ok(new RegisterResponse(userId, session?.AccessToken, session?.DeviceId, session?.RefreshToken, session?.ExpiresInMs));

@@ -83,6 +83,63 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
     }
 
     /// <summary>
+    /// Checks a request to upgrade a guest account (spec: "Guest access"): <paramref name="guestAccessToken"/>
+    /// must belong to an active guest, and <paramref name="username"/> must be that guest's localpart. Returns
+    /// the guest's user ID; 403 M_FORBIDDEN for a token that is not a guest's, 400 for a missing or other name.
+    /// </summary>
+    public async Task<string> CheckGuestUpgradeAsync(string guestAccessToken, string? username, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(guestAccessToken);
+        var token = await accounts.FindAccessTokenAsync(AccessTokens.Hash(guestAccessToken), cancellationToken);
+        var guest = token is null ? null : await accounts.GetUserAsync(token.UserId, cancellationToken);
+        if (guest is null || guest.Kind != AccountKind.Guest || guest.Deactivated)
+        {
+            throw MatrixError.Forbidden("guest_access_token is not the access token of a guest account");
+        }
+
+        if (username is null)
+        {
+            throw MatrixError.MissingParam("'username' is required to upgrade a guest account: the guest's localpart");
+        }
+
+        if (ParseNewLocalpart(username).ToString() != guest.UserId)
+        {
+            throw MatrixError.InvalidParam("'username' must be the guest account's localpart");
+        }
+
+        return guest.UserId;
+    }
+
+    /// <summary>Upgrades a checked guest account to a full one with a password and, unless inhibited, a new session.</summary>
+    public async Task<SessionGrant?> UpgradeGuestAsync(
+        string userId, string password, string? deviceId, string? deviceDisplayName, bool inhibitLogin, bool refreshable, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(password);
+        DeviceRecord? device = null;
+        AccessTokenRecord? token = null;
+        SessionGrant? session = null;
+        if (!inhibitLogin)
+        {
+            (device, token, session) = NewSession(userId, deviceId, deviceDisplayName, refreshable);
+        }
+
+        try
+        {
+            if (!await accounts.UpgradeGuestAsync(userId, Argon2id.Hash(password, options.PasswordHashCost), device, token, cancellationToken))
+            {
+                // Upgraded (or deactivated) by a concurrent request since the check.
+                throw UserInUse();
+            }
+        }
+        catch (StorageConflictException)
+        {
+            throw MatrixError.InvalidParam("device_id names a device the guest account already has");
+        }
+
+        return session;
+    }
+
+    /// <summary>
     /// Creates a guest account (spec: "Guest access"): a generated all-digit localpart, no password, and a
     /// device with an access token.
     /// </summary>

@@ -10,7 +10,29 @@ import { clientFor, uniqueLocalpart } from "../clients.mjs";
 const sharedSecret = "e2e shared secret, not for production";
 
 describe("guest access (matrix-js-sdk)", () => {
-  const server = useServer({ env: { RANVIER_REGISTRATION__ALLOW_GUESTS: "true" } });
+  const server = useServer({ env: { RANVIER_REGISTRATION__ALLOW_GUESTS: "true", RANVIER_REGISTRATION__MODE: "open" } });
+
+  test("a guest upgrades to a full account by registering with its guest_access_token", async () => {
+    const guest = await clientFor(server()).registerGuest({ body: {} });
+    const localpart = guest.user_id.slice(1, guest.user_id.indexOf(":"));
+
+    const upgraded = await clientFor(server()).registerRequest({
+      username: localpart,
+      password: "no longer a guest",
+      guest_access_token: guest.access_token,
+      auth: { type: "m.login.dummy" },
+    });
+    assert.equal(upgraded.user_id, guest.user_id);
+
+    const me = await clientFor(server(), { accessToken: upgraded.access_token, userId: upgraded.user_id }).whoami();
+    assert.equal(me.is_guest, false);
+    const login = await clientFor(server()).loginRequest({
+      type: "m.login.password",
+      identifier: { type: "m.id.user", user: localpart },
+      password: "no longer a guest",
+    });
+    assert.equal(login.user_id, guest.user_id);
+  });
 
   test("registerGuest gives a session whose whoami says is_guest; guest-only rules apply", async () => {
     const guest = await clientFor(server()).registerGuest({ body: { initial_device_display_name: "e2e guest" } });
