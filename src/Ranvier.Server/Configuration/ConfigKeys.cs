@@ -17,6 +17,18 @@ internal static class ConfigKeys
         .SelectMany(k => Prefixes(k))
         .ToHashSet(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>True when <paramref name="key"/> is a known key, or an item (key.N) of a known list key.</summary>
+    public static bool IsKnown(string key)
+    {
+        if (All.Contains(key) || Sections.Contains(key))
+        {
+            return true;
+        }
+
+        var dot = key.LastIndexOf('.');
+        return dot > 0 && key.AsSpan(dot + 1).IndexOfAnyExceptInRange('0', '9') < 0 && All.Contains(key[..dot]);
+    }
+
     private static IEnumerable<string> Prefixes(string key)
     {
         for (var dot = key.IndexOf('.', StringComparison.Ordinal); dot > 0; dot = key.IndexOf('.', dot + 1))
@@ -31,7 +43,9 @@ internal static class ConfigKeys
         {
             var name = property.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? property.Name;
             var full = prefix is null ? name : prefix + "." + name;
-            if (property.PropertyType.IsClass && property.PropertyType != typeof(string))
+            // A list is one key (its items arrive as key.0, key.1 …); any other class is a section of keys.
+            var isList = property.PropertyType != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(property.PropertyType);
+            if (property.PropertyType.IsClass && property.PropertyType != typeof(string) && !isList)
             {
                 foreach (var nested in Collect(property.PropertyType, full))
                 {

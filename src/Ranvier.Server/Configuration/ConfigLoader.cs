@@ -45,7 +45,7 @@ public static class ConfigLoader
         var configuration = builder.Build();
         var unknown = configuration.AsEnumerable()
             .Select(pair => pair.Key.Replace(ConfigurationPath.KeyDelimiter, ".", StringComparison.Ordinal))
-            .Where(key => !ConfigKeys.All.Contains(key) && !ConfigKeys.Sections.Contains(key))
+            .Where(key => !ConfigKeys.IsKnown(key))
             .Order(StringComparer.Ordinal)
             .ToList();
         if (unknown.Count > 0)
@@ -104,6 +104,19 @@ public static class ConfigLoader
         if (!IPAddress.TryParse(c.Listen.Address, out var address))
         {
             errors.Add($"listen.address: '{c.Listen.Address}' is not an IP address.");
+        }
+
+        var trustedProxies = new List<IPAddress>();
+        foreach (var proxy in c.Listen.TrustedProxies)
+        {
+            if (IPAddress.TryParse(proxy, out var proxyAddress))
+            {
+                trustedProxies.Add(proxyAddress);
+            }
+            else
+            {
+                errors.Add($"listen.trusted_proxies: '{proxy}' is not an IP address.");
+            }
         }
 
         if (c.Listen.Port is < 0 or > 65535)
@@ -204,6 +217,7 @@ public static class ConfigLoader
             DataDirectory = dataDirectory,
             ListenAddress = address!,
             ListenPort = c.Listen.Port,
+            TrustedProxies = trustedProxies.Count == 0 ? Array.Empty<IPAddress>() : trustedProxies.ToArray(),
             DatabaseEngine = engine,
             SqlitePath = Path.GetFullPath(c.Database.SqlitePath ?? Path.Combine(dataDirectory, "ranvier.db")),
             SqliteSynchronous = synchronous,

@@ -100,6 +100,9 @@ internal sealed class ListenConfig
 
     [ConfigurationKeyName("port")]
     public int Port { get; set; } = 8008;
+
+    [ConfigurationKeyName("trusted_proxies")]
+    public List<string> TrustedProxies { get; set; } = [];
 }
 
 internal sealed class DatabaseConfig

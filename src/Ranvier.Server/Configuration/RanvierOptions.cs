@@ -58,6 +58,9 @@ public sealed record RanvierOptions
 
     public required int ListenPort { get; init; }
 
+    /// <summary>Reverse proxies whose X-Forwarded-For names the real client (rate limits, last-seen IPs); none by default.</summary>
+    public IReadOnlyList<IPAddress> TrustedProxies { get; init; } = [];
+
     public required DatabaseEngine DatabaseEngine { get; init; }
 
     public required string SqlitePath { get; init; }

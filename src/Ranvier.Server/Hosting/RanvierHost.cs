@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.HttpOverrides;
 using Ranvier.Server.Api;
 using Ranvier.Server.Api.Json;
 using Ranvier.Server.Configuration;
@@ -73,6 +74,21 @@ public static partial class RanvierHost
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
+        var options = app.Services.GetRequiredService<RanvierOptions>();
+        if (options.TrustedProxies.Count > 0)
+        {
+            // Only the configured proxies may say who the client is; anyone else's X-Forwarded-For is ignored.
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = 1 };
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in options.TrustedProxies)
+            {
+                forwarded.KnownProxies.Add(proxy);
+            }
+
+            app.UseForwardedHeaders(forwarded);
+        }
+
         app.UseMiddleware<MatrixCors>();
         app.UseMiddleware<MatrixErrorMiddleware>();
         app.UseRouting();

@@ -93,6 +93,19 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void Trusted_proxies_are_a_list_of_addresses()
+    {
+        var options = ConfigLoader.FromYaml("listen:\n  trusted_proxies: [\"10.0.0.1\", \"::1\"]\n", null, NoEnvironment);
+        options.TrustedProxies.ShouldBe([IPAddress.Parse("10.0.0.1"), IPAddress.IPv6Loopback]);
+
+        var fromEnvironment = ConfigLoader.FromYaml("", null, new Hashtable { ["RANVIER_LISTEN__TRUSTED_PROXIES__0"] = "127.0.0.1" });
+        fromEnvironment.TrustedProxies.ShouldBe([IPAddress.Loopback]);
+
+        Should.Throw<ConfigException>(() => ConfigLoader.FromYaml("listen:\n  trusted_proxies: [proxy.example]\n", null, NoEnvironment))
+            .Message.ShouldContain("listen.trusted_proxies");
+    }
+
+    [Fact]
     public void An_unknown_key_is_refused_by_name()
     {
         var error = Should.Throw<ConfigException>(() => ConfigLoader.FromYaml("listen:\n  prot: 80\n", "bad.yaml", NoEnvironment));

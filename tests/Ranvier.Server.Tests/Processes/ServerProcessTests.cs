@@ -48,6 +48,33 @@ public class ServerProcessTests
     }
 
     [Fact]
+    public async Task Behind_a_trusted_proxy_rate_limits_count_the_forwarded_client()
+    {
+        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["RANVIER_LISTEN__TRUSTED_PROXIES__0"] = "127.0.0.1",
+            ["RANVIER_RATE_LIMITS__LOGIN_PER_IP__BURST"] = "1",
+            ["RANVIER_RATE_LIMITS__LOGIN_PER_IP__PER_SECOND"] = "0.001",
+        });
+        using var http = new HttpClient { BaseAddress = server.BaseUrl };
+
+        async Task<System.Net.HttpStatusCode> LoginFromAsync(string client)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/_matrix/client/v3/login")
+            {
+                Content = new StringContent("{\"type\":\"m.login.password\",\"user\":\"nobody\",\"password\":\"x\"}", System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("X-Forwarded-For", client);
+            using var response = await http.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        (await LoginFromAsync("203.0.113.1")).ShouldBe(System.Net.HttpStatusCode.Forbidden);
+        (await LoginFromAsync("203.0.113.2")).ShouldBe(System.Net.HttpStatusCode.Forbidden);
+        (await LoginFromAsync("203.0.113.1")).ShouldBe(System.Net.HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
     public async Task A_bad_configuration_fails_fast_with_the_key_named()
     {
         using var directory = new TempDirectory();
