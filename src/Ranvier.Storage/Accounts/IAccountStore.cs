@@ -40,6 +40,9 @@ public sealed record AccessTokenRecord(byte[] TokenHash, string UserId, string D
 /// <summary>Whose a refresh token is.</summary>
 public sealed record RefreshTokenOwner(string UserId, string DeviceId);
 
+/// <summary>An access token together with what request authentication needs to know about its account.</summary>
+public sealed record AuthenticatedSession(AccessTokenRecord Token, AccountKind Kind, bool Admin, bool Deactivated);
+
 /// <summary>The outcome of exchanging a refresh token.</summary>
 public enum RefreshOutcome
 {
@@ -157,6 +160,12 @@ public interface IAccountStore
     /// mark, so later uses cost nothing.
     /// </summary>
     Task ConfirmRefreshAsync(byte[] accessTokenHash, byte[] supersededRefreshHash, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The hot path of request authentication: the token whose SHA-256 is <paramref name="tokenHash"/> and its
+    /// account's kind and flags, in one index probe and one join, or null.
+    /// </summary>
+    Task<AuthenticatedSession?> FindSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes every access token of a device (logout). Returns how many were deleted.</summary>
     Task<int> DeleteAccessTokensAsync(string userId, string deviceId, CancellationToken cancellationToken = default);

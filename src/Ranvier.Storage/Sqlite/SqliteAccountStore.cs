@@ -126,6 +126,27 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
             },
             cancellationToken);
 
+    public Task<AuthenticatedSession?> FindSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default) =>
+        reads.ReadAsync(
+            s =>
+            {
+                using var r = s.Command(
+                        "SELECT t.user_id, t.device_id, t.expires_ts, t.refresh_token_hash, t.supersedes_refresh_hash, u.kind, u.admin, u.deactivated " +
+                        "FROM access_tokens t JOIN users u ON u.user_id = t.user_id WHERE t.token_hash = @h")
+                    .With("@h", tokenHash).ExecuteReader();
+                if (!r.Read())
+                {
+                    return null;
+                }
+
+                var token = new AccessTokenRecord(tokenHash, r.GetString(0), r.GetString(1), r.GetInt64OrNull(2), r.GetBytesOrNull(3))
+                {
+                    SupersedesRefreshHash = r.GetBytesOrNull(4),
+                };
+                return new AuthenticatedSession(token, (AccountKind)r.GetInt32(5), r.GetBoolean(6), r.GetBoolean(7));
+            },
+            cancellationToken);
+
     public Task<RefreshTokenOwner?> FindRefreshTokenOwnerAsync(byte[] refreshTokenHash, CancellationToken cancellationToken = default) =>
         reads.ReadAsync(
             s =>

@@ -179,4 +179,24 @@ public sealed class AccountStoreTests : StoreTestBase
         (await store.Accounts.FindAccessTokenAsync(SHA256.HashData("b"u8))).ShouldBeNull();
         (await store.Accounts.GetUserAsync(Alice.UserId)).ShouldNotBeNull();
     });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task A_session_lookup_brings_the_accounts_kind_and_flags(string engine) => WithStoreAsync(engine, async store =>
+    {
+        var guest = new UserRecord("@123:test", null, AccountKind.Guest, 1);
+        await store.Accounts.RegisterAsync(guest, new DeviceRecord(guest.UserId, "G", null), new AccessTokenRecord(SHA256.HashData("g"u8), guest.UserId, "G", 99));
+        await store.Accounts.RegisterAsync(Alice, new DeviceRecord(Alice.UserId, "A", null), new AccessTokenRecord(SHA256.HashData("a"u8), Alice.UserId, "A"));
+
+        var session = await store.Accounts.FindSessionAsync(SHA256.HashData("g"u8));
+
+        session.ShouldNotBeNull();
+        session.Token.UserId.ShouldBe(guest.UserId);
+        session.Token.DeviceId.ShouldBe("G");
+        session.Token.ExpiresTs.ShouldBe(99);
+        session.Kind.ShouldBe(AccountKind.Guest);
+        session.Deactivated.ShouldBeFalse();
+        (await store.Accounts.FindSessionAsync(SHA256.HashData("a"u8)))!.Kind.ShouldBe(AccountKind.User);
+        (await store.Accounts.FindSessionAsync(SHA256.HashData("nope"u8))).ShouldBeNull();
+    });
 }

@@ -90,8 +90,7 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
     public async Task<string> CheckGuestUpgradeAsync(string guestAccessToken, string? username, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(guestAccessToken);
-        var token = await accounts.FindAccessTokenAsync(AccessTokens.Hash(guestAccessToken), cancellationToken);
-        var guest = token is null ? null : await accounts.GetUserAsync(token.UserId, cancellationToken);
+        var guest = await accounts.FindSessionAsync(AccessTokens.Hash(guestAccessToken), cancellationToken);
         if (guest is null || guest.Kind != AccountKind.Guest || guest.Deactivated)
         {
             throw MatrixError.Forbidden("guest_access_token is not the access token of a guest account");
@@ -102,12 +101,12 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
             throw MatrixError.MissingParam("'username' is required to upgrade a guest account: the guest's localpart");
         }
 
-        if (ParseNewLocalpart(username).ToString() != guest.UserId)
+        if (ParseNewLocalpart(username).ToString() != guest.Token.UserId)
         {
             throw MatrixError.InvalidParam("'username' must be the guest account's localpart");
         }
 
-        return guest.UserId;
+        return guest.Token.UserId;
     }
 
     /// <summary>Upgrades a checked guest account to a full one with a password and, unless inhibited, a new session.</summary>

@@ -37,11 +37,18 @@ internal sealed class AccessTokenMiddleware(RequestDelegate next, IAccountStore 
     private async Task<RequestContext> AuthenticateAsync(HttpContext context)
     {
         var token = ReadToken(context.Request) ?? throw MatrixError.MissingToken();
-        var record = await accounts.FindAccessTokenAsync(AccessTokens.Hash(token), context.RequestAborted)
+        // One read: the token and its account's kind and flags.
+        var session = await accounts.FindSessionAsync(AccessTokens.Hash(token), context.RequestAborted)
             ?? throw MatrixError.UnknownToken();
+        var record = session.Token;
         if (record.ExpiresTs is { } expires && expires <= time.GetUtcNow().ToUnixTimeMilliseconds())
         {
             throw MatrixError.UnknownToken("Access token has expired", softLogout: true);
+        }
+
+        if (session.Deactivated)
+        {
+            throw MatrixError.UnknownToken();
         }
 
         if (record.SupersedesRefreshHash is { } superseded)
@@ -50,13 +57,7 @@ internal sealed class AccessTokenMiddleware(RequestDelegate next, IAccountStore 
             await accounts.ConfirmRefreshAsync(record.TokenHash, superseded, context.RequestAborted);
         }
 
-        var user = await accounts.GetUserAsync(record.UserId, context.RequestAborted);
-        if (user is null || user.Deactivated)
-        {
-            throw MatrixError.UnknownToken();
-        }
-
-        return new RequestContext(record.UserId, record.DeviceId, user.Kind == AccountKind.Guest) { IsAdmin = user.Admin };
+        return new RequestContext(record.UserId, record.DeviceId, session.Kind == AccountKind.Guest) { IsAdmin = session.Admin };
     }
 
     private static string? ReadToken(HttpRequest request)
