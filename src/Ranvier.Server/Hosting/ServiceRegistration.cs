@@ -5,6 +5,7 @@ using Ranvier.Server.Services.Devices;
 using Ranvier.Server.Services.Filters;
 using Ranvier.Server.Services.Profiles;
 using Ranvier.Server.Services.RateLimiting;
+using Ranvier.Server.Services.Rooms;
 
 namespace Ranvier.Server.Hosting;
 
@@ -22,5 +23,14 @@ internal static class ServiceRegistration
         .AddSingleton<SharedSecretRegistration>()
         .AddSingleton<ProfileService>()
         .AddSingleton<AccountDataService>()
-        .AddSingleton<FilterService>();
+        .AddSingleton<FilterService>()
+        .AddSingleton<RoomLocks>()
+        .AddSingleton<StreamNotifier>()
+        .AddSingleton<RoomEventReader>()
+        .AddSingleton<RoomEventPipeline>()
+        .AddSingleton<ClientEventSerializer>()
+        .AddSingleton<MemberContent>()
+        .AddSingleton<RoomCreationService>()
+        .AddSingleton<MembershipService>()
+        .AddSingleton<RoomReadAccess>();
 }

@@ -36,4 +36,5 @@ namespace Ranvier.Server.Api.Json;
 [JsonSerializable(typeof(RegistrationTokenListResponse))]
 [JsonSerializable(typeof(FilterCreatedResponse))]
 [JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(JsonArray))]
 internal sealed partial class RanvierJsonContext : JsonSerializerContext;
