@@ -5,7 +5,7 @@ namespace Ranvier.Storage.Rooms;
 /// edges, state groups, forward extremities, current state and stream position commit together or not at all.
 /// Callers serialize writes per room (one writer per room), so the DAG and current state of a room never race.
 /// </summary>
-public interface IRoomEventStore
+public partial interface IRoomEventStore
 {
     /// <summary>
     /// Persists an event. Throws <see cref="StorageConflictException"/> when its event ID is already stored and

@@ -49,6 +49,36 @@ internal sealed class SqliteStateGroups(int maxChainLength)
         return state;
     }
 
+    /// <summary>The entries of a group's state at a few state-key nids only, as state-key nid → event nid.</summary>
+    public static Dictionary<long, long> LoadNids(SqliteSession s, long groupNid, IReadOnlyCollection<long> keyNids)
+    {
+        var state = new Dictionary<long, long>();
+        if (keyNids.Count == 0)
+        {
+            return state;
+        }
+
+        // The key nids are integers the store read itself, so inlining them is safe and keeps one prepared shape per count.
+        using var r = s.Command(ChainEntries + $"""
+            SELECT s.state_key_nid, s.event_nid FROM chain JOIN state_group_entries s ON s.group_nid = chain.group_nid
+            WHERE s.state_key_nid IN ({string.Join(',', keyNids)})
+            ORDER BY chain.level DESC
+            """).With("@g", groupNid).ExecuteReader();
+        while (r.Read())
+        {
+            if (r.IsDBNull(1))
+            {
+                state.Remove(r.GetInt64(0));
+            }
+            else
+            {
+                state[r.GetInt64(0)] = r.GetInt64(1);
+            }
+        }
+
+        return state;
+    }
+
     /// <summary>The state of a group as (type, state_key) → event ID.</summary>
     public static Dictionary<StateKey, string> Load(SqliteSession s, long groupNid)
     {
