@@ -32,5 +32,7 @@ internal static class ServiceRegistration
         .AddSingleton<MemberContent>()
         .AddSingleton<RoomCreationService>()
         .AddSingleton<MembershipService>()
-        .AddSingleton<RoomReadAccess>();
+        .AddSingleton<RoomReadAccess>()
+        .AddSingleton<EventVisibility>()
+        .AddSingleton<RoomTimeline>();
 }

@@ -124,12 +124,11 @@ internal static class RoomEndpoints
     /// <summary>GET /rooms/{roomId}/event/{eventId}: one event of a room the user can read.</summary>
     private static async Task<JsonObject> GetEvent(
         string roomId, string eventId, RequestContext context, RoomReadAccess access, RoomEventReader reader,
-        ClientEventSerializer serializer, CancellationToken cancellationToken)
+        EventVisibility visibility, ClientEventSerializer serializer, CancellationToken cancellationToken)
     {
-        var view = await access.GetStateViewAsync(context, roomId, cancellationToken);
+        await access.GetStateViewAsync(context, roomId, cancellationToken);
         var stored = await reader.Store.GetEventAsync(eventId, cancellationToken);
-        if (stored is null || stored.RoomId != roomId || stored.Status != EventStatus.Accepted
-            || (view is not null && stored.EventNid > view.EventNid))
+        if (stored is null || stored.RoomId != roomId || !await visibility.CanSeeAsync(context.UserId, stored, cancellationToken))
         {
             throw MatrixError.NotFound("Event not found.");
         }

@@ -26,6 +26,13 @@ public static class FilterParser
         };
     }
 
+    /// <summary>A RoomEventFilter on its own, as /messages and /context take it in their <c>filter</c> parameter.</summary>
+    public static RoomEventFilter ParseRoomEventFilter(JsonObject json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return RoomEventFilterOf(json, "filter");
+    }
+
     private static RoomFilter RoomFilterOf(JsonObject? json)
     {
         if (json is null)

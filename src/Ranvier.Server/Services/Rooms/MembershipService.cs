@@ -28,6 +28,16 @@ public sealed class MembershipService(
             return roomId;
         }
 
+        // Spec: "Guest access": guests may join only rooms whose m.room.guest_access is can_join.
+        if (context.IsGuest)
+        {
+            var guestAccess = await reader.GetCurrentStateEventAsync(roomId, EventTypes.GuestAccess, string.Empty, cancellationToken).ConfigureAwait(false);
+            if (guestAccess is null || Protocol.Json.JsonNodeValues.GetString(guestAccess.Content, "guest_access") != "can_join")
+            {
+                throw MatrixError.Forbidden("Guests may not join this room.");
+            }
+        }
+
         var content = await memberContent.BuildAsync(context.UserId, Memberships.Join, reason, false, cancellationToken).ConfigureAwait(false);
         await pipeline.SendAsync(new EventDraft(roomId, EventTypes.Member, context.UserId, context.UserId, content), cancellationToken).ConfigureAwait(false);
         return roomId;
