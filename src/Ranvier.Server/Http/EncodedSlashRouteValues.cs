@@ -16,7 +16,7 @@ internal sealed class EncodedSlashRouteValues(RequestDelegate next)
         if (values.Values.Any(v => v is string s && s.Contains("%2F", StringComparison.OrdinalIgnoreCase)))
         {
             var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
-            if (raw is not null && raw.Contains("%2F", StringComparison.OrdinalIgnoreCase))
+            if (!string.IsNullOrEmpty(raw))
             {
                 Decode(values, raw);
             }
