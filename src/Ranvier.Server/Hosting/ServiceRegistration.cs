@@ -32,5 +32,6 @@ internal static class ServiceRegistration
         .AddSingleton<MemberContent>()
         .AddSingleton<RoomCreationService>()
         .AddSingleton<MembershipService>()
-        .AddSingleton<RoomReadAccess>();
+        .AddSingleton<RoomReadAccess>()
+        .AddSingleton<RoomDeparture>();
 }
