@@ -32,5 +32,9 @@ internal static class ServiceRegistration
         .AddSingleton<MemberContent>()
         .AddSingleton<RoomCreationService>()
         .AddSingleton<MembershipService>()
-        .AddSingleton<RoomReadAccess>();
+        .AddSingleton<RoomReadAccess>()
+        .AddSingleton<RoomDirectoryAccess>()
+        .AddSingleton<RoomAliasService>()
+        .AddSingleton<CanonicalAliasRules>()
+        .AddSingleton<RoomDirectoryService>();
 }
