@@ -94,9 +94,10 @@ public sealed class RoomCreationService(
             return null;
         }
 
-        if (localpart.Contains(':', StringComparison.Ordinal))
+        // As Synapse does: a localpart that is empty or holds ':' or whitespace would make an alias no one can type or share.
+        if (localpart.Length == 0 || localpart.Any(c => c == ':' || char.IsWhiteSpace(c)))
         {
-            throw MatrixError.InvalidParam("room_alias_name is the alias's localpart and cannot contain ':'.");
+            throw MatrixError.InvalidParam("room_alias_name must be a non-empty alias localpart without ':' or whitespace.");
         }
 
         var alias = "#" + localpart + ":" + options.ServerName;
