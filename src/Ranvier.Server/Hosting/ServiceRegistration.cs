@@ -33,6 +33,7 @@ internal static class ServiceRegistration
         .AddSingleton<RoomCreationService>()
         .AddSingleton<MembershipService>()
         .AddSingleton<RoomReadAccess>()
+        .AddSingleton<RoomDeparture>()
         .AddSingleton<RoomDirectoryAccess>()
         .AddSingleton<RoomAliasService>()
         .AddSingleton<CanonicalAliasRules>()
