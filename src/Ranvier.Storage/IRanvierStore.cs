@@ -19,5 +19,7 @@ public interface IRanvierStore : IAsyncDisposable
 
     IRoomEventStore Rooms { get; }
 
+    IRoomDirectoryStore RoomDirectory { get; }
+
     IUserDataStore UserData { get; }
 }

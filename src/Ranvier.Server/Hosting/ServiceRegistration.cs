@@ -34,6 +34,10 @@ internal static class ServiceRegistration
         .AddSingleton<MembershipService>()
         .AddSingleton<RoomReadAccess>()
         .AddSingleton<RoomDeparture>()
+        .AddSingleton<RoomDirectoryAccess>()
+        .AddSingleton<RoomAliasService>()
+        .AddSingleton<CanonicalAliasRules>()
+        .AddSingleton<RoomDirectoryService>()
         .AddSingleton<EventVisibility>()
         .AddSingleton<RoomTimeline>();
 }
