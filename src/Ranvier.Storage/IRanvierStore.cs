@@ -20,4 +20,8 @@ public interface IRanvierStore : IAsyncDisposable
     IRoomEventStore Rooms { get; }
 
     IUserDataStore UserData { get; }
+
+    IRoomRelationsStore Relations { get; }
+
+    IContentReportStore ContentReports { get; }
 }

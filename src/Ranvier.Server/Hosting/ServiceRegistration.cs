@@ -32,5 +32,9 @@ internal static class ServiceRegistration
         .AddSingleton<MemberContent>()
         .AddSingleton<RoomCreationService>()
         .AddSingleton<MembershipService>()
-        .AddSingleton<RoomReadAccess>();
+        .AddSingleton<RoomReadAccess>()
+        .AddSingleton<RedactionService>()
+        .AddSingleton<RelationRules>()
+        .AddSingleton<RelationsService>()
+        .AddSingleton<ContentReportService>();
 }

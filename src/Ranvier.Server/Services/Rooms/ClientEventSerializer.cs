@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Ranvier.Protocol.Events;
+using Ranvier.Protocol.Relations;
 using Ranvier.Protocol.Rooms;
 using Ranvier.Storage.Rooms;
 
@@ -14,48 +15,148 @@ public sealed record ClientEventOptions
     /// <summary>Leaves out <c>room_id</c> (the sync format, where the room is the enclosing key).</summary>
     public bool OmitRoomId { get; init; }
 
-    public static ClientEventOptions Timeline { get; } = new() { IncludePrevContent = true };
+    /// <summary>
+    /// Adds bundled aggregations (<c>unsigned.m.relations</c>) to message events (spec: "Aggregations of child
+    /// events"; state events receive none).
+    /// </summary>
+    public bool BundleAggregations { get; init; }
+
+    /// <summary>The user the events are served to: the m.thread aggregation says whether they took part in each thread.</summary>
+    public string? Viewer { get; init; }
+
+    /// <summary>Set on the latest event of a thread served inside its root's aggregation: it bundles no thread of its own, so nesting stops.</summary>
+    internal bool InsideThreadSummary { get; init; }
+
+    public static ClientEventOptions Timeline { get; } = new() { IncludePrevContent = true, BundleAggregations = true };
+
+    /// <summary>The timeline format for <paramref name="viewer"/>.</summary>
+    public static ClientEventOptions TimelineFor(string viewer) => Timeline with { Viewer = viewer };
 
     public static ClientEventOptions State { get; } = new();
 }
 
 /// <summary>
 /// Turns stored events into the JSON clients receive: the client-visible fields of the PDU and an
-/// <c>unsigned</c> block computed at read time (age, previous state). One place, so every read path (event,
-/// state, members, messages, context, relations, sync) serves events the same way.
+/// <c>unsigned</c> block computed at read time (age, previous state, <c>redacted_because</c>, bundled
+/// aggregations). One place, so every read path (event, state, members, messages, context, relations, sync) serves
+/// events the same way. A list is served with one store read for its redactions and one for its aggregations.
 /// </summary>
-public sealed class ClientEventSerializer(RoomEventReader reader, TimeProvider time)
+public sealed class ClientEventSerializer(RoomEventReader reader, IRoomRelationsStore relations, TimeProvider time)
 {
-    /// <summary>Serializes events of one room, in the order given.</summary>
+    /// <summary>Serializes events, in the order given.</summary>
     public async Task<JsonArray> SerializeAsync(IReadOnlyList<StoredEvent> events, ClientEventOptions options, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(events);
-        ArgumentNullException.ThrowIfNull(options);
-        var array = new JsonArray();
-        foreach (var stored in events)
-        {
-            array.Add(await SerializeAsync(stored, options, cancellationToken).ConfigureAwait(false));
-        }
-
-        return array;
+        var serialized = await SerializeAllAsync(events, options, cancellationToken).ConfigureAwait(false);
+        return new JsonArray([.. serialized]);
     }
 
     /// <summary>Serializes one stored event.</summary>
     public async Task<JsonObject> SerializeAsync(StoredEvent stored, ClientEventOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stored);
+        return (await SerializeAllAsync([stored], options, cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    private async Task<List<JsonObject>> SerializeAllAsync(IReadOnlyList<StoredEvent> events, ClientEventOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(options);
-        var version = await reader.GetRoomVersionAsync(stored.RoomId, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"The room of stored event {stored.EventId} has no known version.");
-        var pdu = RoomEventReader.ToPdu(stored, version);
-        var json = Shape(pdu, version, options);
-        var unsigned = (JsonObject)json["unsigned"]!;
-        if (options.IncludePrevContent && pdu.StateKey is not null)
+        var result = new List<JsonObject>(events.Count);
+        if (events.Count == 0)
         {
-            await AddPreviousStateAsync(unsigned, pdu, cancellationToken).ConfigureAwait(false);
+            return result;
         }
 
-        return json;
+        // Spec: "Redactions": a redacted event is served redacted, with the redaction under unsigned.redacted_because.
+        var redactions = await relations.GetRedactionsAsync([.. events.Select(e => e.EventId)], cancellationToken).ConfigureAwait(false);
+        var bundles = options.BundleAggregations
+            ? await GetBundlesAsync(events, options.Viewer, cancellationToken).ConfigureAwait(false)
+            : [];
+        foreach (var stored in events)
+        {
+            var version = await reader.GetRoomVersionAsync(stored.RoomId, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"The room of stored event {stored.EventId} has no known version.");
+            var pdu = RoomEventReader.ToPdu(stored, version);
+            var redaction = redactions.GetValueOrDefault(stored.EventId) is { } r && r.RoomId == stored.RoomId ? r : null;
+            if (redaction is not null)
+            {
+                pdu = Pdu.Parse(Redaction.Redact(pdu.Json, version), version, pdu.EventId);
+            }
+
+            var json = Shape(pdu, version, options);
+            var unsigned = (JsonObject)json["unsigned"]!;
+            if (redaction is not null)
+            {
+                unsigned["redacted_because"] = Shape(RoomEventReader.ToPdu(redaction, version), version, options);
+            }
+
+            if (options.IncludePrevContent && pdu.StateKey is not null)
+            {
+                await AddPreviousStateAsync(unsigned, pdu, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (bundles.GetValueOrDefault(stored.RoomId) is { } bundle && pdu.StateKey is null)
+            {
+                var aggregations = await AggregateAsync(stored, redacted: redaction is not null, bundle, options, cancellationToken).ConfigureAwait(false);
+                if (aggregations.Count > 0)
+                {
+                    unsigned["m.relations"] = aggregations;
+                }
+            }
+
+            result.Add(json);
+        }
+
+        return result;
+    }
+
+    /// <summary>The bundled aggregations of the message events of each room in <paramref name="events"/> (one store read per room).</summary>
+    private async Task<Dictionary<string, BundledRelations>> GetBundlesAsync(IReadOnlyList<StoredEvent> events, string? viewer, CancellationToken cancellationToken)
+    {
+        var bundles = new Dictionary<string, BundledRelations>(StringComparer.Ordinal);
+        foreach (var room in events.Where(e => e.StateKey is null).GroupBy(e => e.RoomId, StringComparer.Ordinal))
+        {
+            bundles[room.Key] = await relations.GetBundledRelationsAsync(room.Key, [.. room.Select(e => e.EventId)], viewer, cancellationToken).ConfigureAwait(false);
+        }
+
+        return bundles;
+    }
+
+    /// <summary>
+    /// unsigned.m.relations of one event: m.thread (client-server "Threading"), m.reference ("Reference relations")
+    /// and m.replace ("Event replacements", v1.7+: the most recent edit as a whole event; the original content is
+    /// left as it is, and a redacted original bundles no edit). m.annotation is not aggregated by servers.
+    /// </summary>
+    private async Task<JsonObject> AggregateAsync(
+        StoredEvent parent, bool redacted, BundledRelations bundle, ClientEventOptions options, CancellationToken cancellationToken)
+    {
+        var aggregations = new JsonObject();
+        if (!options.InsideThreadSummary && bundle.Threads.GetValueOrDefault(parent.EventId) is { } thread)
+        {
+            // The latest event carries its own aggregations (its edits); edits are served without any, so this stops.
+            var latest = await SerializeAsync(thread.LatestEvent, options with { IncludePrevContent = false, InsideThreadSummary = true }, cancellationToken).ConfigureAwait(false);
+            aggregations[RelationTypes.Thread] = new JsonObject
+            {
+                ["latest_event"] = latest,
+                ["count"] = thread.Count,
+                ["current_user_participated"] = thread.ViewerParticipated || (options.Viewer is not null && parent.Sender == options.Viewer),
+            };
+        }
+
+        if (bundle.References.GetValueOrDefault(parent.EventId) is { Count: > 0 } references)
+        {
+            aggregations[RelationTypes.Reference] = new JsonObject
+            {
+                ["chunk"] = new JsonArray([.. references.Select(id => new JsonObject { ["event_id"] = id })]),
+            };
+        }
+
+        if (!redacted && bundle.Replacements.GetValueOrDefault(parent.EventId) is { } edit)
+        {
+            aggregations[RelationTypes.Replace] = await SerializeAsync(edit, options with { BundleAggregations = false, IncludePrevContent = false }, cancellationToken).ConfigureAwait(false);
+        }
+
+        return aggregations;
     }
 
     /// <summary>The client-visible fields of an event (no hashes, signatures or DAG fields), with <c>unsigned.age</c>.</summary>
