@@ -37,15 +37,13 @@ public interface IRoomRelationsStore
 }
 
 /// <summary>A place in a room's topological order: (depth, event_nid), the order /messages and relations use.</summary>
-public readonly record struct TopologicalPosition(long Depth, long EventNid) : IComparable<TopologicalPosition>
+public readonly record struct TopologicalPosition(long Depth, long EventNid)
 {
     public static TopologicalPosition Of(StoredEvent stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
         return new(stored.Depth, stored.EventNid);
     }
-
-    public int CompareTo(TopologicalPosition other) => (Depth, EventNid).CompareTo((other.Depth, other.EventNid));
 }
 
 /// <summary>
