@@ -70,8 +70,8 @@ public sealed class ClientEventSerializer(RoomEventReader reader, IRoomRelations
         // Spec: "Redactions": a redacted event is served redacted, with the redaction under unsigned.redacted_because.
         var redactions = await relations.GetRedactionsAsync([.. events.Select(e => e.EventId)], cancellationToken).ConfigureAwait(false);
         var bundles = options.BundleAggregations
-            ? await GetBundlesAsync(events, options.Viewer, cancellationToken).ConfigureAwait(false)
-            : [];
+            ? await GetBundlesAsync(events, options, cancellationToken).ConfigureAwait(false)
+            : PageBundles.None;
         foreach (var stored in events)
         {
             var version = await reader.GetRoomVersionAsync(stored.RoomId, cancellationToken).ConfigureAwait(false)
@@ -95,13 +95,10 @@ public sealed class ClientEventSerializer(RoomEventReader reader, IRoomRelations
                 await AddPreviousStateAsync(unsigned, pdu, cancellationToken).ConfigureAwait(false);
             }
 
-            if (bundles.GetValueOrDefault(stored.RoomId) is { } bundle && pdu.StateKey is null)
+            if (bundles.ByRoom.GetValueOrDefault(stored.RoomId) is { } bundle && pdu.StateKey is null
+                && Aggregate(stored, redacted: redaction is not null, bundle, bundles, options) is { Count: > 0 } aggregations)
             {
-                var aggregations = await AggregateAsync(stored, redacted: redaction is not null, bundle, options, cancellationToken).ConfigureAwait(false);
-                if (aggregations.Count > 0)
-                {
-                    unsigned["m.relations"] = aggregations;
-                }
+                unsigned["m.relations"] = aggregations;
             }
 
             result.Add(json);
@@ -110,16 +107,36 @@ public sealed class ClientEventSerializer(RoomEventReader reader, IRoomRelations
         return result;
     }
 
-    /// <summary>The bundled aggregations of the message events of each room in <paramref name="events"/> (one store read per room).</summary>
-    private async Task<Dictionary<string, BundledRelations>> GetBundlesAsync(IReadOnlyList<StoredEvent> events, string? viewer, CancellationToken cancellationToken)
+    /// <summary>
+    /// The bundled aggregations of a page's message events: one store read per room, then the thread summaries'
+    /// latest events and the edits are each served as one more page (so a page costs a fixed number of reads).
+    /// </summary>
+    private async Task<PageBundles> GetBundlesAsync(IReadOnlyList<StoredEvent> events, ClientEventOptions options, CancellationToken cancellationToken)
     {
-        var bundles = new Dictionary<string, BundledRelations>(StringComparer.Ordinal);
+        var byRoom = new Dictionary<string, BundledRelations>(StringComparer.Ordinal);
         foreach (var room in events.Where(e => e.StateKey is null).GroupBy(e => e.RoomId, StringComparer.Ordinal))
         {
-            bundles[room.Key] = await relations.GetBundledRelationsAsync(room.Key, [.. room.Select(e => e.EventId)], viewer, cancellationToken).ConfigureAwait(false);
+            byRoom[room.Key] = await relations.GetBundledRelationsAsync(room.Key, [.. room.Select(e => e.EventId)], options.Viewer, cancellationToken)
+                .ConfigureAwait(false);
         }
 
-        return bundles;
+        // A thread's latest event carries its own aggregations (its edits) but no thread summary; edits carry none. So this stops.
+        var latest = options.InsideThreadSummary ? [] : byRoom.Values.SelectMany(b => b.Threads.Values.Select(t => t.LatestEvent)).ToList();
+        var edits = byRoom.Values.SelectMany(b => b.Replacements.Values).ToList();
+        var latestJson = await SerializeAllAsync(latest, options with { IncludePrevContent = false, InsideThreadSummary = true }, cancellationToken).ConfigureAwait(false);
+        var editJson = await SerializeAllAsync(edits, options with { IncludePrevContent = false, BundleAggregations = false }, cancellationToken).ConfigureAwait(false);
+        return new PageBundles(byRoom, ById(latest, latestJson), ById(edits, editJson));
+    }
+
+    private static Dictionary<string, JsonObject> ById(List<StoredEvent> events, List<JsonObject> serialized)
+    {
+        var byId = new Dictionary<string, JsonObject>(events.Count, StringComparer.Ordinal);
+        for (var i = 0; i < events.Count; i++)
+        {
+            byId[events[i].EventId] = serialized[i];
+        }
+
+        return byId;
     }
 
     /// <summary>
@@ -127,17 +144,14 @@ public sealed class ClientEventSerializer(RoomEventReader reader, IRoomRelations
     /// and m.replace ("Event replacements", v1.7+: the most recent edit as a whole event; the original content is
     /// left as it is, and a redacted original bundles no edit). m.annotation is not aggregated by servers.
     /// </summary>
-    private async Task<JsonObject> AggregateAsync(
-        StoredEvent parent, bool redacted, BundledRelations bundle, ClientEventOptions options, CancellationToken cancellationToken)
+    private static JsonObject Aggregate(StoredEvent parent, bool redacted, BundledRelations bundle, PageBundles page, ClientEventOptions options)
     {
         var aggregations = new JsonObject();
         if (!options.InsideThreadSummary && bundle.Threads.GetValueOrDefault(parent.EventId) is { } thread)
         {
-            // The latest event carries its own aggregations (its edits); edits are served without any, so this stops.
-            var latest = await SerializeAsync(thread.LatestEvent, options with { IncludePrevContent = false, InsideThreadSummary = true }, cancellationToken).ConfigureAwait(false);
             aggregations[RelationTypes.Thread] = new JsonObject
             {
-                ["latest_event"] = latest,
+                ["latest_event"] = page.LatestEvents[thread.LatestEvent.EventId].DeepClone(),
                 ["count"] = thread.Count,
                 ["current_user_participated"] = thread.ViewerParticipated || (options.Viewer is not null && parent.Sender == options.Viewer),
             };
@@ -153,10 +167,20 @@ public sealed class ClientEventSerializer(RoomEventReader reader, IRoomRelations
 
         if (!redacted && bundle.Replacements.GetValueOrDefault(parent.EventId) is { } edit)
         {
-            aggregations[RelationTypes.Replace] = await SerializeAsync(edit, options with { BundleAggregations = false, IncludePrevContent = false }, cancellationToken).ConfigureAwait(false);
+            aggregations[RelationTypes.Replace] = page.Edits[edit.EventId].DeepClone();
         }
 
         return aggregations;
+    }
+
+    /// <summary>A page's aggregations by room, and the served JSON of the thread summaries' latest events and of the edits, by event ID.</summary>
+    private sealed record PageBundles(
+        IReadOnlyDictionary<string, BundledRelations> ByRoom,
+        IReadOnlyDictionary<string, JsonObject> LatestEvents,
+        IReadOnlyDictionary<string, JsonObject> Edits)
+    {
+        public static PageBundles None { get; } = new(
+            new Dictionary<string, BundledRelations>(), new Dictionary<string, JsonObject>(), new Dictionary<string, JsonObject>());
     }
 
     /// <summary>The client-visible fields of an event (no hashes, signatures or DAG fields), with <c>unsigned.age</c>.</summary>
