@@ -36,5 +36,6 @@ internal static class ServiceRegistration
         .AddSingleton<RedactionService>()
         .AddSingleton<RelationRules>()
         .AddSingleton<RelationsService>()
-        .AddSingleton<ContentReportService>();
+        .AddSingleton<ContentReportService>()
+        .AddSingleton<RoomDeparture>();
 }
