@@ -37,5 +37,9 @@ internal static class ServiceRegistration
         .AddSingleton<RoomDirectoryAccess>()
         .AddSingleton<RoomAliasService>()
         .AddSingleton<CanonicalAliasRules>()
-        .AddSingleton<RoomDirectoryService>();
+        .AddSingleton<RoomDirectoryService>()
+        .AddSingleton<RedactionService>()
+        .AddSingleton<RelationRules>()
+        .AddSingleton<RelationsService>()
+        .AddSingleton<ContentReportService>();
 }
