@@ -22,4 +22,8 @@ public interface IRanvierStore : IAsyncDisposable
     IRoomDirectoryStore RoomDirectory { get; }
 
     IUserDataStore UserData { get; }
+
+    IRoomRelationsStore Relations { get; }
+
+    IContentReportStore ContentReports { get; }
 }

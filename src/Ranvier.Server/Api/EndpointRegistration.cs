@@ -34,12 +34,15 @@ internal static class EndpointRegistration
             client.MapRoomMembershipEndpoints();
             client.MapDirectoryEndpoints();
             client.MapPublicRoomsEndpoints();
+            client.MapRedactionEndpoints();
+            client.MapReportEndpoints();
             client.MapRoomTimelineEndpoints();
         }
 
         var clientV1 = app.MapGroup("/_matrix/client/v1");
         clientV1.MapRegistrationV1Endpoints();
         clientV1.MapLoginV1Endpoints();
+        clientV1.MapRelationsEndpoints();
         clientV1.MapRoomTimelineV1Endpoints();
 
         var synapseAdmin = app.MapGroup("/_synapse/admin/v1");

@@ -66,6 +66,8 @@ public static partial class RanvierHost
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Rooms);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().RoomDirectory);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().UserData);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Relations);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().ContentReports);
 
         return builder;
     }

@@ -38,6 +38,10 @@ internal static class ServiceRegistration
         .AddSingleton<RoomAliasService>()
         .AddSingleton<CanonicalAliasRules>()
         .AddSingleton<RoomDirectoryService>()
+        .AddSingleton<RedactionService>()
+        .AddSingleton<RelationRules>()
+        .AddSingleton<RelationsService>()
+        .AddSingleton<ContentReportService>()
         .AddSingleton<EventVisibility>()
         .AddSingleton<RoomTimeline>();
 }

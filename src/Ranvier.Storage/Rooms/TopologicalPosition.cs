@@ -11,6 +11,9 @@ public readonly record struct TopologicalPosition(long Depth, long EventNid) : I
 {
     public static TopologicalPosition Start { get; } = new(0, 0);
 
+    /// <summary>The position of <paramref name="stored"/> itself (relations and threads name events by it): the same pair as <see cref="After"/>.</summary>
+    public static TopologicalPosition Of(StoredEvent stored) => After(stored);
+
     /// <summary>The gap just after <paramref name="stored"/>.</summary>
     public static TopologicalPosition After(StoredEvent stored)
     {

@@ -26,6 +26,8 @@ public sealed class SqliteStore : IRanvierStore
         Rooms = new SqliteRoomEventStore(Writes, _readers, options.MaxStateChainLength);
         UserData = new SqliteUserDataStore(Writes, _readers);
         RoomDirectory = new SqliteRoomDirectoryStore(Writes, _readers);
+        Relations = new SqliteRelationsStore(_readers);
+        ContentReports = new SqliteContentReportStore(Writes, _readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -42,6 +44,10 @@ public sealed class SqliteStore : IRanvierStore
     public IRoomDirectoryStore RoomDirectory { get; }
 
     public IUserDataStore UserData { get; }
+
+    public IRoomRelationsStore Relations { get; }
+
+    public IContentReportStore ContentReports { get; }
 
     /// <summary>How many write transactions have committed since opening (group commit makes it less than the writes).</summary>
     public long CommittedWriteTransactions => Writes.CommittedTransactions;

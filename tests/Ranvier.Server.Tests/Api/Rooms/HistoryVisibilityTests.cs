@@ -37,7 +37,7 @@ public sealed class HistoryVisibilityTests : IAsyncLifetime
 
     private async Task ShouldSeeEventAsync(string token, string roomId, string eventId, bool visible)
     {
-        var response = await Client.GetEventAsync(token, roomId, eventId);
+        var response = await Client.GetEventResponseAsync(token, roomId, eventId);
         if (visible)
         {
             await response.ShouldBeOkJsonAsync();

@@ -16,7 +16,7 @@ public static class TimelineClient
     public static async Task<JsonElement> ContextAsync(this HttpClient client, string token, string roomId, string eventId, string query = "") =>
         await (await client.GetWithTokenAsync($"{RoomClient.Room(roomId)}/context/{Uri.EscapeDataString(eventId)}?{query}", token)).ShouldBeOkJsonAsync();
 
-    public static Task<HttpResponseMessage> GetEventAsync(this HttpClient client, string token, string roomId, string eventId) =>
+    public static Task<HttpResponseMessage> GetEventResponseAsync(this HttpClient client, string token, string roomId, string eventId) =>
         client.GetWithTokenAsync($"{RoomClient.Room(roomId)}/event/{Uri.EscapeDataString(eventId)}", token);
 
     /// <summary>
