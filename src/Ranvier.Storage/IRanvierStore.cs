@@ -19,5 +19,7 @@ public interface IRanvierStore : IAsyncDisposable
 
     IRoomEventStore Rooms { get; }
 
+    IRoomMembershipStore RoomMemberships { get; }
+
     IUserDataStore UserData { get; }
 }

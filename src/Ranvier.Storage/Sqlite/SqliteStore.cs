@@ -25,6 +25,7 @@ public sealed class SqliteStore : IRanvierStore
         ServerKeys = new SqliteServerKeyStore(Writes, _readers);
         Rooms = new SqliteRoomEventStore(Writes, _readers, options.MaxStateChainLength);
         UserData = new SqliteUserDataStore(Writes, _readers);
+        RoomMemberships = new SqliteRoomMembershipStore(Writes, _readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -37,6 +38,8 @@ public sealed class SqliteStore : IRanvierStore
     public IServerKeyStore ServerKeys { get; }
 
     public IRoomEventStore Rooms { get; }
+
+    public IRoomMembershipStore RoomMemberships { get; }
 
     public IUserDataStore UserData { get; }
 
