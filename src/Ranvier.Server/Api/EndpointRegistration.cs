@@ -32,6 +32,7 @@ internal static class EndpointRegistration
             client.MapCapabilitiesEndpoints();
             client.MapRoomEndpoints();
             client.MapRoomMembershipEndpoints();
+            client.MapRoomMembersEndpoints();
         }
 
         var clientV1 = app.MapGroup("/_matrix/client/v1");

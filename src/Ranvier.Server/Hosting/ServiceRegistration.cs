@@ -32,5 +32,7 @@ internal static class ServiceRegistration
         .AddSingleton<MemberContent>()
         .AddSingleton<RoomCreationService>()
         .AddSingleton<MembershipService>()
+        .AddSingleton<RestrictedJoins>()
+        .AddSingleton<RoomMembers>()
         .AddSingleton<RoomReadAccess>();
 }
