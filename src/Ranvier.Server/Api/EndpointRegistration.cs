@@ -33,6 +33,7 @@ internal static class EndpointRegistration
             client.MapRoomEndpoints();
             client.MapRoomMembershipEndpoints();
             client.MapRoomMembersEndpoints();
+            client.MapRoomUpgradeEndpoints();
         }
 
         var clientV1 = app.MapGroup("/_matrix/client/v1");

@@ -34,5 +34,7 @@ internal static class ServiceRegistration
         .AddSingleton<MembershipService>()
         .AddSingleton<RestrictedJoins>()
         .AddSingleton<RoomMembers>()
+        .AddSingleton<ProfilePropagation>()
+        .AddSingleton<RoomUpgradeService>()
         .AddSingleton<RoomReadAccess>();
 }
