@@ -36,5 +36,6 @@ internal static class ServiceRegistration
         .AddSingleton<RoomMembers>()
         .AddSingleton<ProfilePropagation>()
         .AddSingleton<RoomUpgradeService>()
-        .AddSingleton<RoomReadAccess>();
+        .AddSingleton<RoomReadAccess>()
+        .AddSingleton<RoomDeparture>();
 }
