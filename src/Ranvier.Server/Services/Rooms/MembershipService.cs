@@ -45,15 +45,12 @@ public sealed class MembershipService(
         var content = await memberContent.BuildAsync(context.UserId, Memberships.Join, reason, false, cancellationToken).ConfigureAwait(false);
         if (await restrictedJoins.FindAuthoriserAsync(roomId, version, context.UserId, membership, cancellationToken).ConfigureAwait(false) is { } authoriser)
         {
-            content[RestrictedJoinKey] = authoriser;
+            content[RestrictedJoins.AuthorisedViaKey] = authoriser;
         }
 
         await pipeline.SendAsync(new EventDraft(roomId, EventTypes.Member, context.UserId, context.UserId, content), cancellationToken).ConfigureAwait(false);
         return roomId;
     }
-
-    /// <summary>The member-content key naming the user who authorised a restricted join (spec: m.room.member).</summary>
-    public const string RestrictedJoinKey = "join_authorised_via_users_server";
 
     /// <summary>Leaves a room, or rejects an invite to it (spec: POST /rooms/{roomId}/leave).</summary>
     public async Task LeaveAsync(RequestContext context, string roomId, string? reason, CancellationToken cancellationToken)

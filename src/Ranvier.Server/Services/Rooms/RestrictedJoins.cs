@@ -20,6 +20,9 @@ public sealed class RestrictedJoins(RanvierOptions options, RoomEventReader read
     /// <summary>The <c>type</c> of an allow-list entry that admits the members of another room.</summary>
     public const string RoomMembershipCondition = "m.room_membership";
 
+    /// <summary>The member-content key naming the user who authorised a restricted join (spec: m.room.member).</summary>
+    public const string AuthorisedViaKey = "join_authorised_via_users_server";
+
     /// <summary>
     /// The user to name in <c>join_authorised_via_users_server</c>, or null when the join needs none (the room is
     /// not restricted, or the user is invited or joined already, or a knock_restricted room's allow list does not
