@@ -21,5 +21,7 @@ public interface IRanvierStore : IAsyncDisposable
 
     IRoomMembershipStore RoomMemberships { get; }
 
+    IRoomDirectoryStore RoomDirectory { get; }
+
     IUserDataStore UserData { get; }
 }

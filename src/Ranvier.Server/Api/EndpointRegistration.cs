@@ -34,6 +34,8 @@ internal static class EndpointRegistration
             client.MapRoomMembershipEndpoints();
             client.MapRoomMembersEndpoints();
             client.MapRoomUpgradeEndpoints();
+            client.MapDirectoryEndpoints();
+            client.MapPublicRoomsEndpoints();
         }
 
         var clientV1 = app.MapGroup("/_matrix/client/v1");

@@ -37,5 +37,9 @@ internal static class ServiceRegistration
         .AddSingleton<ProfilePropagation>()
         .AddSingleton<RoomUpgradeService>()
         .AddSingleton<RoomReadAccess>()
-        .AddSingleton<RoomDeparture>();
+        .AddSingleton<RoomDeparture>()
+        .AddSingleton<RoomDirectoryAccess>()
+        .AddSingleton<RoomAliasService>()
+        .AddSingleton<CanonicalAliasRules>()
+        .AddSingleton<RoomDirectoryService>();
 }

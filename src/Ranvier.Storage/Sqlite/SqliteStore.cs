@@ -26,6 +26,7 @@ public sealed class SqliteStore : IRanvierStore
         Rooms = new SqliteRoomEventStore(Writes, _readers, options.MaxStateChainLength);
         UserData = new SqliteUserDataStore(Writes, _readers);
         RoomMemberships = new SqliteRoomMembershipStore(Writes, _readers);
+        RoomDirectory = new SqliteRoomDirectoryStore(Writes, _readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -40,6 +41,8 @@ public sealed class SqliteStore : IRanvierStore
     public IRoomEventStore Rooms { get; }
 
     public IRoomMembershipStore RoomMemberships { get; }
+
+    public IRoomDirectoryStore RoomDirectory { get; }
 
     public IUserDataStore UserData { get; }
 

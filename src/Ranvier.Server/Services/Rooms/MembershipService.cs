@@ -20,16 +20,19 @@ public sealed class MembershipService(
     MemberContent memberContent,
     RestrictedJoins restrictedJoins,
     IRoomMembershipStore memberships,
-    IUserDataStore userData)
+    IUserDataStore userData,
+    RoomAliasService aliases)
 {
     /// <summary>
-    /// Joins the requester to a room this server has. Joining a room one is already in changes nothing. A guest may
-    /// join only where m.room.guest_access is can_join (spec: "Guest access"); a restricted room's join names a local
-    /// authorising user (<see cref="RestrictedJoins"/>); everything else is up to the room version's auth rules.
+    /// Joins the requester to a room this server has, by ID or local alias. Joining a room one is already in changes
+    /// nothing. A guest may join only where m.room.guest_access is can_join (spec: "Guest access"); a restricted
+    /// room's join names a local authorising user (<see cref="RestrictedJoins"/>); everything else is up to the room
+    /// version's auth rules.
     /// </summary>
-    public async Task<string> JoinAsync(RequestContext context, string roomId, string? reason, CancellationToken cancellationToken)
+    public async Task<string> JoinAsync(RequestContext context, string roomIdOrAlias, string? reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var roomId = await aliases.ResolveRoomIdOrAliasAsync(roomIdOrAlias, cancellationToken).ConfigureAwait(false);
         var version = await RequireKnownRoomAsync(roomId, cancellationToken).ConfigureAwait(false);
         var membership = await reader.GetMembershipAsync(roomId, context.UserId, cancellationToken).ConfigureAwait(false);
         if (reason is null && membership == Memberships.Join)
@@ -120,27 +123,22 @@ public sealed class MembershipService(
     }
 
     /// <summary>
-    /// Knocks on a room (spec: POST /knock/{roomIdOrAlias}, room versions 7+). Aliases are not resolved yet (the
-    /// directory resolves them), so an alias answers 404 M_NOT_FOUND. The auth rules refuse knocks where the join
-    /// rule does not allow them, and by users who are joined or banned.
+    /// Knocks on a room, by ID or local alias (spec: POST /knock/{roomIdOrAlias}, room versions 7+). The auth rules
+    /// refuse knocks where the join rule does not allow them, and by users who are joined or banned.
     /// </summary>
     public async Task<string> KnockAsync(RequestContext context, string roomIdOrAlias, string? reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (roomIdOrAlias.StartsWith('#'))
-        {
-            throw MatrixError.NotFound("Room alias not found.");
-        }
-
-        var version = await RequireKnownRoomAsync(roomIdOrAlias, cancellationToken).ConfigureAwait(false);
+        var roomId = await aliases.ResolveRoomIdOrAliasAsync(roomIdOrAlias, cancellationToken).ConfigureAwait(false);
+        var version = await RequireKnownRoomAsync(roomId, cancellationToken).ConfigureAwait(false);
         if (!version.AllowKnocking)
         {
             throw MatrixError.Forbidden($"Room version {version.Id} does not support knocking.");
         }
 
         var content = await memberContent.BuildAsync(context.UserId, Memberships.Knock, reason, false, cancellationToken).ConfigureAwait(false);
-        await pipeline.SendAsync(new EventDraft(roomIdOrAlias, EventTypes.Member, context.UserId, context.UserId, content), cancellationToken).ConfigureAwait(false);
-        return roomIdOrAlias;
+        await pipeline.SendAsync(new EventDraft(roomId, EventTypes.Member, context.UserId, context.UserId, content), cancellationToken).ConfigureAwait(false);
+        return roomId;
     }
 
     /// <summary>
