@@ -24,4 +24,8 @@ public interface IRanvierStore : IAsyncDisposable
     IRoomDirectoryStore RoomDirectory { get; }
 
     IUserDataStore UserData { get; }
+
+    IRoomRelationsStore Relations { get; }
+
+    IContentReportStore ContentReports { get; }
 }

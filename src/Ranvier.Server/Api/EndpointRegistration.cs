@@ -36,11 +36,14 @@ internal static class EndpointRegistration
             client.MapRoomUpgradeEndpoints();
             client.MapDirectoryEndpoints();
             client.MapPublicRoomsEndpoints();
+            client.MapRedactionEndpoints();
+            client.MapReportEndpoints();
         }
 
         var clientV1 = app.MapGroup("/_matrix/client/v1");
         clientV1.MapRegistrationV1Endpoints();
         clientV1.MapLoginV1Endpoints();
+        clientV1.MapRelationsEndpoints();
 
         var synapseAdmin = app.MapGroup("/_synapse/admin/v1");
         synapseAdmin.MapSharedSecretRegistrationEndpoints();

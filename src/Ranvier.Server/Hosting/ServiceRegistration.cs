@@ -41,5 +41,9 @@ internal static class ServiceRegistration
         .AddSingleton<RoomDirectoryAccess>()
         .AddSingleton<RoomAliasService>()
         .AddSingleton<CanonicalAliasRules>()
-        .AddSingleton<RoomDirectoryService>();
+        .AddSingleton<RoomDirectoryService>()
+        .AddSingleton<RedactionService>()
+        .AddSingleton<RelationRules>()
+        .AddSingleton<RelationsService>()
+        .AddSingleton<ContentReportService>();
 }

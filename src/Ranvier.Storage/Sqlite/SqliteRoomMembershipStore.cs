@@ -2,7 +2,7 @@ using Ranvier.Storage.Rooms;
 
 namespace Ranvier.Storage.Sqlite;
 
-/// <summary>Forgotten rooms and stream-position lookups (migration 0008_room_forgets.sql).</summary>
+/// <summary>Forgotten rooms and stream-position lookups (migration 0009_room_forgets.sql).</summary>
 internal sealed class SqliteRoomMembershipStore(SqliteWriteQueue writes, SqliteReadPool reads) : IRoomMembershipStore
 {
     // The user's current member event in a room: forgotten_rooms rows count only while they still point at it.

@@ -27,6 +27,8 @@ public sealed class SqliteStore : IRanvierStore
         UserData = new SqliteUserDataStore(Writes, _readers);
         RoomMemberships = new SqliteRoomMembershipStore(Writes, _readers);
         RoomDirectory = new SqliteRoomDirectoryStore(Writes, _readers);
+        Relations = new SqliteRelationsStore(_readers);
+        ContentReports = new SqliteContentReportStore(Writes, _readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -45,6 +47,10 @@ public sealed class SqliteStore : IRanvierStore
     public IRoomDirectoryStore RoomDirectory { get; }
 
     public IUserDataStore UserData { get; }
+
+    public IRoomRelationsStore Relations { get; }
+
+    public IContentReportStore ContentReports { get; }
 
     /// <summary>How many write transactions have committed since opening (group commit makes it less than the writes).</summary>
     public long CommittedWriteTransactions => Writes.CommittedTransactions;
