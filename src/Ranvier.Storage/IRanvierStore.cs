@@ -19,6 +19,8 @@ public interface IRanvierStore : IAsyncDisposable
 
     IRoomEventStore Rooms { get; }
 
+    IRoomMembershipStore RoomMemberships { get; }
+
     IRoomDirectoryStore RoomDirectory { get; }
 
     IUserDataStore UserData { get; }

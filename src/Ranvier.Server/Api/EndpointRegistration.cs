@@ -32,6 +32,8 @@ internal static class EndpointRegistration
             client.MapCapabilitiesEndpoints();
             client.MapRoomEndpoints();
             client.MapRoomMembershipEndpoints();
+            client.MapRoomMembersEndpoints();
+            client.MapRoomUpgradeEndpoints();
             client.MapDirectoryEndpoints();
             client.MapPublicRoomsEndpoints();
             client.MapRedactionEndpoints();

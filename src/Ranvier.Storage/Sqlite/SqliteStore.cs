@@ -25,6 +25,7 @@ public sealed class SqliteStore : IRanvierStore
         ServerKeys = new SqliteServerKeyStore(Writes, _readers);
         Rooms = new SqliteRoomEventStore(Writes, _readers, options.MaxStateChainLength);
         UserData = new SqliteUserDataStore(Writes, _readers);
+        RoomMemberships = new SqliteRoomMembershipStore(Writes, _readers);
         RoomDirectory = new SqliteRoomDirectoryStore(Writes, _readers);
         Relations = new SqliteRelationsStore(_readers);
         ContentReports = new SqliteContentReportStore(Writes, _readers);
@@ -40,6 +41,8 @@ public sealed class SqliteStore : IRanvierStore
     public IServerKeyStore ServerKeys { get; }
 
     public IRoomEventStore Rooms { get; }
+
+    public IRoomMembershipStore RoomMemberships { get; }
 
     public IRoomDirectoryStore RoomDirectory { get; }
 
