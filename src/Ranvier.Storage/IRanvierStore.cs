@@ -1,5 +1,6 @@
 using Ranvier.Storage.Accounts;
 using Ranvier.Storage.Keys;
+using Ranvier.Storage.Media;
 using Ranvier.Storage.Rooms;
 using Ranvier.Storage.UserData;
 
@@ -20,4 +21,6 @@ public interface IRanvierStore : IAsyncDisposable
     IRoomEventStore Rooms { get; }
 
     IUserDataStore UserData { get; }
+
+    IMediaStore Media { get; }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Ranvier.Storage.Accounts;
 using Ranvier.Storage.Keys;
+using Ranvier.Storage.Media;
 using Ranvier.Storage.Rooms;
 using Ranvier.Storage.UserData;
 
@@ -25,6 +26,7 @@ public sealed class SqliteStore : IRanvierStore
         ServerKeys = new SqliteServerKeyStore(Writes, _readers);
         Rooms = new SqliteRoomEventStore(Writes, _readers, options.MaxStateChainLength);
         UserData = new SqliteUserDataStore(Writes, _readers);
+        Media = new SqliteMediaStore(Writes, _readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -39,6 +41,8 @@ public sealed class SqliteStore : IRanvierStore
     public IRoomEventStore Rooms { get; }
 
     public IUserDataStore UserData { get; }
+
+    public IMediaStore Media { get; }
 
     /// <summary>How many write transactions have committed since opening (group commit makes it less than the writes).</summary>
     public long CommittedWriteTransactions => Writes.CommittedTransactions;
