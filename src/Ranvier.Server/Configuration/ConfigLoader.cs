@@ -203,6 +203,8 @@ public static class ConfigLoader
             errors.Add("data_directory: must not be empty.");
         }
 
+        var media = MediaOptions.From(c.Media, string.IsNullOrWhiteSpace(c.DataDirectory) ? "." : Path.GetFullPath(c.DataDirectory), errors);
+
         if (errors.Count > 0)
         {
             throw new ConfigException(
@@ -238,6 +240,7 @@ public static class ConfigLoader
             LoginPerIp = loginPerIp,
             LoginPerAccount = loginPerAccount,
             RegistrationPerIp = registrationPerIp,
+            Media = media,
             ConfigPath = origin,
         };
     }
