@@ -80,24 +80,41 @@ internal sealed class Vips
 
     private delegate void PointerFn(IntPtr pointer);
 
-    /// <summary>Loads and initialises libvips; null with <paramref name="reason"/> when it cannot be used.</summary>
+    private static readonly Lazy<(Vips? Vips, string? Reason)> Shared = new(Load);
+
+    [DllImport("libc", EntryPoint = "setenv")]
+    private static extern int SetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
+
+    /// <summary>
+    /// libvips, loaded and initialised once per process; null with <paramref name="reason"/> when it cannot be
+    /// used.
+    /// </summary>
     public static Vips? TryLoad(out string? reason)
+    {
+        (var vips, reason) = Shared.Value;
+        return vips;
+    }
+
+    private static (Vips?, string?) Load()
     {
         if (!NativeLibrary.TryLoad(SoName, typeof(Vips).Assembly, null, out var library))
         {
-            reason = $"{SoName} was not found (Debian/Ubuntu: apt-get install libvips42)";
-            return null;
+            return (null, $"{SoName} was not found (Debian/Ubuntu: apt-get install libvips42)");
         }
 
         try
         {
-            reason = null;
-            return new Vips(library);
+            // vips_init loads optional modules from $VIPSHOME/lib/vips-modules-*: ImageMagick, poppler, openslide,
+            // HEIF, JPEG XL. The ImageMagick one installs its own handlers for signals the .NET runtime relies on
+            // (SIGSEGV among them), which crashes the process later. The formats Ranvier thumbnails (JPEG, PNG,
+            // GIF, WebP) are built into libvips itself, so a VIPSHOME without modules loses nothing and keeps
+            // those decoders (and their attack surface) out. The native environment is what GLib reads, hence setenv.
+            SetEnv("VIPSHOME", Path.Combine(AppContext.BaseDirectory, "no-vips-modules"), 1);
+            return (new Vips(library), null);
         }
-        catch (Exception e) when (e is EntryPointNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is EntryPointNotFoundException or InvalidOperationException or DllNotFoundException)
         {
-            reason = $"{SoName} could not be initialised: {e.Message}";
-            return null;
+            return (null, $"{SoName} could not be initialised: {e.Message}");
         }
     }
 
