@@ -176,6 +176,7 @@ public sealed record MediaOptions
             }
         }
 
-        return [.. parsed];
+        // The shared empty array keeps two loads of the same file equal (RanvierOptions is compared as a value).
+        return parsed.Count == 0 ? Array.Empty<IPNetwork>() : [.. parsed];
     }
 }
