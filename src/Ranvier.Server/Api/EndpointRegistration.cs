@@ -34,6 +34,8 @@ internal static class EndpointRegistration
             client.MapAccountDataEndpoints();
             client.MapFilterEndpoints();
             client.MapCapabilitiesEndpoints();
+            client.MapRoomEndpoints();
+            client.MapRoomMembershipEndpoints();
         }
 
         var clientV1 = app.MapGroup("/_matrix/client/v1");

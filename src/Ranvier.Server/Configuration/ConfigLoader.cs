@@ -198,6 +198,12 @@ public static class ConfigLoader
         var level = ParseLogLevel(c.Logging.Level, errors);
         var format = ParseEnum<LogFormat>(c.Logging.Format, "logging.format", errors);
 
+        var defaultRoomVersion = Protocol.Rooms.RoomVersions.Find(c.Rooms.DefaultRoomVersion);
+        if (defaultRoomVersion is null)
+        {
+            errors.Add($"rooms.default_room_version: '{c.Rooms.DefaultRoomVersion}' is not a room version this server supports (1–12).");
+        }
+
         if (string.IsNullOrWhiteSpace(c.DataDirectory))
         {
             errors.Add("data_directory: must not be empty.");
@@ -241,6 +247,7 @@ public static class ConfigLoader
             LoginPerAccount = loginPerAccount,
             RegistrationPerIp = registrationPerIp,
             Media = media,
+            DefaultRoomVersion = defaultRoomVersion!,
             ConfigPath = origin,
         };
     }

@@ -50,8 +50,17 @@ internal sealed class RanvierConfig
     [ConfigurationKeyName("rate_limits")]
     public RateLimitsConfig RateLimits { get; set; } = new();
 
+    [ConfigurationKeyName("rooms")]
+    public RoomsConfig Rooms { get; set; } = new();
+
     [ConfigurationKeyName("media")]
     public MediaConfig Media { get; set; } = new();
+}
+
+internal sealed class RoomsConfig
+{
+    [ConfigurationKeyName("default_room_version")]
+    public string DefaultRoomVersion { get; set; } = Protocol.Rooms.RoomVersions.DefaultId;
 }
 
 internal sealed class MediaConfig

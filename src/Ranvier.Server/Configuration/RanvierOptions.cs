@@ -115,4 +115,7 @@ public sealed record RanvierOptions
 
     /// <summary>Where the configuration came from: a file path, or null for the built-in defaults.</summary>
     public string? ConfigPath { get; init; }
+
+    /// <summary>The room version of rooms created without one (spec: the version it recommends, "12" in v1.19).</summary>
+    public Protocol.Rooms.RoomVersion DefaultRoomVersion { get; init; } = Protocol.Rooms.RoomVersions.Default;
 }

@@ -93,6 +93,7 @@ public static partial class RanvierHost
         app.UseMiddleware<MatrixCors>();
         app.UseMiddleware<MatrixErrorMiddleware>();
         app.UseRouting();
+        app.UseMiddleware<EncodedSlashRouteValues>();
         app.UseMiddleware<AccessTokenMiddleware>();
         app.MapRanvierEndpoints();
         return app;

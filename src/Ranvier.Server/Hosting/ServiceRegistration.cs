@@ -6,6 +6,7 @@ using Ranvier.Server.Services.Filters;
 using Ranvier.Server.Services.Media;
 using Ranvier.Server.Services.Profiles;
 using Ranvier.Server.Services.RateLimiting;
+using Ranvier.Server.Services.Rooms;
 
 namespace Ranvier.Server.Hosting;
 
@@ -29,5 +30,15 @@ internal static class ServiceRegistration
         .AddSingleton<ThumbnailService>()
         .AddSingleton<PreviewFetcher>()
         .AddSingleton<UrlPreviewService>()
-        .AddHostedService<MediaStartup>();
+        .AddHostedService<MediaStartup>()
+        .AddSingleton<RoomLocks>()
+        .AddSingleton<StreamNotifier>()
+        .AddSingleton<RoomEventReader>()
+        .AddSingleton<RoomEventPipeline>()
+        .AddSingleton<ClientEventSerializer>()
+        .AddSingleton<MemberContent>()
+        .AddSingleton<RoomCreationService>()
+        .AddSingleton<MembershipService>()
+        .AddSingleton<RoomReadAccess>()
+        .AddSingleton<RoomDeparture>();
 }

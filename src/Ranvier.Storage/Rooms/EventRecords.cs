@@ -14,7 +14,8 @@ namespace Ranvier.Storage.Rooms;
 /// <paramref name="CurrentStateAfter"/> is for an accepted event that does not extend every fork of the room: the
 /// room's current state is then the resolution of all forward extremities, not the state after this event. When
 /// null, the room's current state becomes the state after this event. A <see cref="StateInput.Delta"/> may use
-/// this event itself as its base.
+/// this event itself as its base. <paramref name="Transaction"/> records the client transaction that created a local
+/// event, in the same transaction as the event, so a retried request finds it.
 /// </summary>
 public sealed record EventToPersist(
     Pdu Event,
@@ -23,7 +24,17 @@ public sealed record EventToPersist(
     EventStatus Status,
     StateInput? StateBefore,
     bool Backfilled = false,
-    StateInput? CurrentStateAfter = null);
+    StateInput? CurrentStateAfter = null,
+    ClientTransaction? Transaction = null);
+
+/// <summary>
+/// A client's transaction ID for an event it sent (spec: client-server API, "Transaction identifiers"): scoped to
+/// the device that sent it and, like the request path it came with, to the room.
+/// </summary>
+public sealed record ClientTransaction(string UserId, string DeviceId, string RoomId, string TransactionId);
+
+/// <summary>A user's membership of a room as the room's current state says it, with the member event's ID.</summary>
+public sealed record RoomMembership(string RoomId, string Membership, string EventId);
 
 /// <summary>The internal ID given to a persisted event and its stream position (null: not syncable).</summary>
 public sealed record PersistedEvent(long EventNid, long? StreamPosition);

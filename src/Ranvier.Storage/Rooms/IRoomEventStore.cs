@@ -38,6 +38,22 @@ public interface IRoomEventStore
     /// <summary>The room's syncable events with a stream position above <paramref name="afterPosition"/>, oldest first.</summary>
     Task<IReadOnlyList<StoredEvent>> GetRoomEventsAfterAsync(string roomId, long afterPosition, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>The stored events among <paramref name="eventIds"/>, in the order asked; unknown IDs are skipped.</summary>
+    Task<IReadOnlyList<StoredEvent>> GetEventsByIdAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken = default);
+
+    /// <summary>The events of the room's current state at <paramref name="keys"/>; keys not in the state are absent.</summary>
+    Task<IReadOnlyDictionary<StateKey, StoredEvent>> GetCurrentStateEventsAsync(
+        string roomId, IReadOnlyCollection<StateKey> keys, CancellationToken cancellationToken = default);
+
+    /// <summary>Every event of the room's current state, or those of one <paramref name="type"/>, in state-key order.</summary>
+    Task<IReadOnlyList<StoredEvent>> GetCurrentStateEventsOfTypeAsync(string roomId, string? type, CancellationToken cancellationToken = default);
+
+    /// <summary>Every room in whose current state <paramref name="userId"/> has a member event, with that membership.</summary>
+    Task<IReadOnlyList<RoomMembership>> GetRoomsForUserAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>The event a client transaction created, or null when that transaction is new.</summary>
+    Task<string?> GetTransactionEventIdAsync(ClientTransaction transaction, CancellationToken cancellationToken = default);
+
     /// <summary>The highest committed stream position (0 before anything was written).</summary>
     Task<long> GetMaxStreamPositionAsync(CancellationToken cancellationToken = default);
 }

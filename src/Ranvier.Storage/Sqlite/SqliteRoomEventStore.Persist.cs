@@ -1,4 +1,6 @@
 using Microsoft.Data.Sqlite;
+using Ranvier.Protocol.Events;
+using Ranvier.Protocol.Json;
 using Ranvier.Storage.Rooms;
 
 namespace Ranvier.Storage.Sqlite;
@@ -39,6 +41,10 @@ internal sealed partial class SqliteRoomEventStore
 
         long? stateBefore = hasState ? StoreState(s, roomNid, request.StateBefore!) : null;
         var eventNid = InsertEvent(s, request, roomNid, streamPos, stateBefore);
+        if (request.Transaction is { } txn)
+        {
+            InsertTransaction(s, txn, eventNid);
+        }
 
         var prevNids = InsertEdges(s, eventNid, PrevEdge, pdu.PrevEvents);
         InsertEdges(s, eventNid, AuthEdge, pdu.AuthEvents);
@@ -98,11 +104,11 @@ internal sealed partial class SqliteRoomEventStore
             // state_after_group starts equal to the state before; a state event moves it past itself below.
             var nid = s.Command("""
                 INSERT INTO events (event_id, room_nid, type, state_key, sender, depth, origin_server_ts, status,
-                                    stream_pos, state_before_group, state_after_group)
-                VALUES (@id, @r, @t, @k, @s, @d, @ts, @st, @p, @g, @g)
+                                    stream_pos, state_before_group, state_after_group, membership)
+                VALUES (@id, @r, @t, @k, @s, @d, @ts, @st, @p, @g, @g, @m)
                 RETURNING event_nid
                 """)
-                .With("@id", pdu.EventId).With("@r", roomNid).With("@t", pdu.Type).With("@k", pdu.StateKey)
+                .With("@id", pdu.EventId).With("@r", roomNid).With("@t", pdu.Type).With("@k", pdu.StateKey).With("@m", MembershipOf(pdu))
                 .With("@s", pdu.Sender).With("@d", pdu.Depth).With("@ts", pdu.OriginServerTs).With("@st", (int)request.Status)
                 .With("@p", streamPos).With("@g", stateBefore).ScalarInt64();
             s.Command("INSERT INTO event_json (event_nid, json) VALUES (@n, @j)").With("@n", nid).With("@j", request.CanonicalJson).ExecuteNonQuery();
@@ -111,6 +117,24 @@ internal sealed partial class SqliteRoomEventStore
         catch (SqliteException e) when (SqliteErrors.IsUniqueViolation(e))
         {
             throw new StorageConflictException($"The event {pdu.EventId} is already stored.", e);
+        }
+    }
+
+    /// <summary>content.membership of a member event (null for other events, or when it is not a string).</summary>
+    private static string? MembershipOf(Pdu pdu) =>
+        pdu.Type == EventTypes.Member && pdu.StateKey is not null ? JsonNodeValues.GetString(pdu.Content, "membership") : null;
+
+    private static void InsertTransaction(SqliteSession s, ClientTransaction txn, long eventNid)
+    {
+        try
+        {
+            s.Command("INSERT INTO event_transactions (user_id, device_id, room_id, txn_id, event_nid) VALUES (@u, @d, @r, @t, @n)")
+                .With("@u", txn.UserId).With("@d", txn.DeviceId).With("@r", txn.RoomId).With("@t", txn.TransactionId).With("@n", eventNid)
+                .ExecuteNonQuery();
+        }
+        catch (SqliteException e) when (SqliteErrors.IsUniqueViolation(e))
+        {
+            throw new StorageConflictException($"The transaction {txn.TransactionId} of {txn.UserId}/{txn.DeviceId} already created an event.", e);
         }
     }
 

@@ -119,6 +119,106 @@ internal sealed partial class SqliteRoomEventStore(SqliteWriteQueue writes, Sqli
             cancellationToken);
     }
 
+    public Task<IReadOnlyList<StoredEvent>> GetEventsByIdAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(eventIds);
+        return reads.ReadAsync<IReadOnlyList<StoredEvent>>(
+            s =>
+            {
+                var events = new List<StoredEvent>(eventIds.Count);
+                foreach (var id in eventIds)
+                {
+                    using var r = s.Command(EventSelect + " WHERE e.event_id = @id").With("@id", id).ExecuteReader();
+                    if (r.Read())
+                    {
+                        events.Add(ReadEvent(r));
+                    }
+                }
+
+                return events;
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyDictionary<StateKey, StoredEvent>> GetCurrentStateEventsAsync(
+        string roomId, IReadOnlyCollection<StateKey> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return reads.ReadAsync<IReadOnlyDictionary<StateKey, StoredEvent>>(
+            s =>
+            {
+                var found = new Dictionary<StateKey, StoredEvent>(keys.Count);
+                foreach (var key in keys)
+                {
+                    using var r = s.Command(EventSelect + """
+                         JOIN current_state c ON c.event_nid = e.event_nid AND c.room_nid = r.room_nid
+                         JOIN state_keys k ON k.state_key_nid = c.state_key_nid
+                        WHERE r.room_id = @r AND k.type = @t AND k.state_key = @k
+                        """).With("@r", roomId).With("@t", key.Type).With("@k", key.Key).ExecuteReader();
+                    if (r.Read())
+                    {
+                        found[key] = ReadEvent(r);
+                    }
+                }
+
+                return found;
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<StoredEvent>> GetCurrentStateEventsOfTypeAsync(string roomId, string? type, CancellationToken cancellationToken = default) =>
+        reads.ReadAsync<IReadOnlyList<StoredEvent>>(
+            s =>
+            {
+                using var r = s.Command(EventSelect + """
+                     JOIN current_state c ON c.event_nid = e.event_nid AND c.room_nid = r.room_nid
+                     JOIN state_keys k ON k.state_key_nid = c.state_key_nid
+                    WHERE r.room_id = @r AND (@t IS NULL OR k.type = @t)
+                    ORDER BY k.type, k.state_key
+                    """).With("@r", roomId).With("@t", type).ExecuteReader();
+                var events = new List<StoredEvent>();
+                while (r.Read())
+                {
+                    events.Add(ReadEvent(r));
+                }
+
+                return events;
+            },
+            cancellationToken);
+
+    public Task<IReadOnlyList<RoomMembership>> GetRoomsForUserAsync(string userId, CancellationToken cancellationToken = default) =>
+        reads.ReadAsync<IReadOnlyList<RoomMembership>>(
+            s =>
+            {
+                using var r = s.Command("""
+                    SELECT r.room_id, e.membership, e.event_id
+                    FROM state_keys k JOIN current_state c ON c.state_key_nid = k.state_key_nid
+                    JOIN rooms r ON r.room_nid = c.room_nid JOIN events e ON e.event_nid = c.event_nid
+                    WHERE k.type = 'm.room.member' AND k.state_key = @u AND e.membership IS NOT NULL
+                    ORDER BY r.room_id
+                    """).With("@u", userId).ExecuteReader();
+                var rooms = new List<RoomMembership>();
+                while (r.Read())
+                {
+                    rooms.Add(new RoomMembership(r.GetString(0), r.GetString(1), r.GetString(2)));
+                }
+
+                return rooms;
+            },
+            cancellationToken);
+
+    public Task<string?> GetTransactionEventIdAsync(ClientTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return reads.ReadAsync(
+            s => s.Command("""
+                SELECT e.event_id FROM event_transactions t JOIN events e ON e.event_nid = t.event_nid
+                WHERE t.user_id = @u AND t.device_id = @d AND t.room_id = @r AND t.txn_id = @t
+                """).With("@u", transaction.UserId).With("@d", transaction.DeviceId).With("@r", transaction.RoomId)
+                .With("@t", transaction.TransactionId).ExecuteScalar() as string,
+            cancellationToken);
+    }
+
     public Task<long> GetMaxStreamPositionAsync(CancellationToken cancellationToken = default) =>
         reads.ReadAsync(s => s.Command("SELECT pos FROM stream_counter WHERE id = 1").ScalarInt64(), cancellationToken);
 

@@ -2,6 +2,7 @@ using Ranvier.Server.Configuration;
 using Ranvier.Server.Http;
 using Ranvier.Server.Services.Accounts;
 using Ranvier.Server.Services.Auth;
+using Ranvier.Server.Services.Rooms;
 
 namespace Ranvier.Server.Api.Client;
 
@@ -48,12 +49,12 @@ internal static class AccountEndpoints
     /// <summary>POST /account/deactivate — after UIA with the password, deactivates the account for good.</summary>
     private static async Task<IResult> Deactivate(
         HttpRequest request, RequestContext context, RanvierOptions options, AccountService accounts,
-        UserInteractiveAuth uia, PasswordAuthStage password, CancellationToken cancellationToken)
+        UserInteractiveAuth uia, PasswordAuthStage password, RoomDeparture departure, CancellationToken cancellationToken)
     {
         var body = await JsonBody.ReadObjectAsync(request, options.MaxJsonBodyBytes, cancellationToken);
         _ = JsonFields.OptionalString(body, "id_server");
-        // erase: the profile, account data and filters go too. Hiding the user's room history from future
-        // members (the rest of the spec's SHOULD) comes with rooms: TODO(rooms).
+        // erase: the profile, account data and filters go too. Serving the user's room events redacted to users who
+        // join later (the rest of the spec's SHOULD) is not built yet.
         var erase = JsonFields.OptionalBool(body, "erase");
 
         var outcome = await uia.AuthenticateAsync($"account/deactivate:{context.UserId}", body, PasswordAuthStage.Flows, password.For(context.UserId), cancellationToken);
@@ -64,6 +65,7 @@ internal static class AccountEndpoints
 
         await accounts.DeactivateAsync(context, erase, cancellationToken);
         outcome.Complete();
+        await departure.LeaveAllAsync(context.UserId, cancellationToken);
         // The spec: "This must be success if the homeserver has no identifiers to unbind for the user". A
         // server without identity-server support never has any, so the answer is always success.
         return TypedResults.Ok(new UnbindResultResponse(UnbindResultResponse.Success));

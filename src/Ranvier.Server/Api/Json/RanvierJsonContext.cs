@@ -39,4 +39,5 @@ namespace Ranvier.Server.Api.Json;
 [JsonSerializable(typeof(ContentUriResponse))]
 [JsonSerializable(typeof(CreateContentResponse))]
 [JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(JsonArray))]
 internal sealed partial class RanvierJsonContext : JsonSerializerContext;

@@ -1,0 +1,217 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Ranvier.Protocol.Auth;
+using Ranvier.Protocol.Crypto;
+using Ranvier.Protocol.Events;
+using Ranvier.Protocol.Json;
+using Ranvier.Protocol.Rooms;
+using Ranvier.Server.Configuration;
+using Ranvier.Server.Http;
+using Ranvier.Server.Services.Keys;
+using Ranvier.Storage.Rooms;
+
+namespace Ranvier.Server.Services.Rooms;
+
+/// <summary>
+/// The one path of a local room event (docs/ARCHITECTURE.md): build (graph fields, hashes, signature) → check
+/// (the room version's authorization rules against the room's current state) → persist (one transaction) →
+/// notify. Every client endpoint that writes to a room goes through <see cref="SendAsync"/>; it holds the room's
+/// lock from reading the forward extremities to persisting, so the room's DAG stays linear and its state exact.
+/// </summary>
+public sealed partial class RoomEventPipeline(
+    RanvierOptions options,
+    ServerKeyring keys,
+    RoomEventReader reader,
+    RoomLocks locks,
+    StreamNotifier notifier,
+    TimeProvider time,
+    ILogger<RoomEventPipeline> logger)
+{
+    /// <summary>At most this many forward extremities become one event's prev_events (spec: rooms merge forks by referencing them).</summary>
+    public const int MaxPrevEvents = 10;
+
+    private IRoomEventStore Store => reader.Store;
+
+    /// <summary>
+    /// Builds a room's m.room.create event. The room ID is <paramref name="roomId"/> for room versions that name
+    /// rooms, and derived from the create event itself from v12.
+    /// </summary>
+    public Pdu BuildCreate(RoomVersion version, string? roomId, string creator, JsonObject content)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var json = NewEventJson(version, version.RoomIdFromCreateEvent ? null : roomId, EventTypes.Create, string.Empty, creator, content);
+        json["depth"] = 1;
+        json["prev_events"] = new JsonArray();
+        json["auth_events"] = new JsonArray();
+        return PduFactory.HashSignAndCreate(json, version, options.ServerName, keys.Current);
+    }
+
+    /// <summary>
+    /// Builds an event on top of <paramref name="prevEvents"/>, citing as auth events the entries of
+    /// <paramref name="state"/> (the state before it) that the auth rules select. Pure: nothing is read or written.
+    /// </summary>
+    public Pdu Build(RoomVersion version, EventDraft draft, IReadOnlyList<Pdu> prevEvents, IReadOnlyDictionary<(string Type, string StateKey), Pdu> state)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(prevEvents);
+        ArgumentNullException.ThrowIfNull(state);
+        var content = draft.Content;
+        if (draft.Redacts is not null && version.Redaction >= RedactionRules.V11)
+        {
+            content = (JsonObject)content.DeepClone();
+            content["redacts"] = draft.Redacts;
+        }
+
+        var json = NewEventJson(version, draft.RoomId, draft.Type, draft.StateKey, draft.Sender, content);
+        if (draft.Redacts is not null && version.Redaction < RedactionRules.V11)
+        {
+            json["redacts"] = draft.Redacts;
+        }
+
+        json["depth"] = prevEvents.Count == 0 ? 1 : prevEvents.Max(e => e.Depth) + 1;
+        json["prev_events"] = EventRefs(prevEvents, version);
+        var authEvents = AuthEventSelection.Select(version, draft.Type, draft.Sender, draft.StateKey, content)
+            .Select(state.GetValueOrDefault).OfType<Pdu>().Distinct().OrderBy(e => e.EventId, StringComparer.Ordinal);
+        json["auth_events"] = EventRefs(authEvents, version);
+        return PduFactory.HashSignAndCreate(json, version, options.ServerName, keys.Current);
+    }
+
+    /// <summary>
+    /// Persists a new room's first events, built and checked in memory as one linear chain starting with its
+    /// create event, so a room whose initial state does not pass auth is never half-written.
+    /// </summary>
+    public async Task PersistNewRoomAsync(RoomVersion version, IReadOnlyList<Pdu> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0 || events[0].Type != EventTypes.Create)
+        {
+            throw new ArgumentException("A new room starts with its create event.", nameof(events));
+        }
+
+        using (await locks.AcquireAsync(events[0].RoomId, cancellationToken).ConfigureAwait(false))
+        {
+            StateInput state = StateInput.Empty;
+            foreach (var pdu in events)
+            {
+                await PersistAsync(pdu, version, state, transaction: null).ConfigureAwait(false);
+                state = StateInput.After(pdu.EventId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends an event into an existing room as <see cref="EventDraft.Sender"/>. A rejected event answers 403
+    /// M_FORBIDDEN with the auth rule's reason and changes nothing. A repeated client transaction returns the
+    /// event it created the first time.
+    /// </summary>
+    public async Task<Pdu> SendAsync(EventDraft draft, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var version = await reader.GetRoomVersionAsync(draft.RoomId, cancellationToken).ConfigureAwait(false)
+            ?? throw MatrixError.Forbidden("This server knows no such room, or you are not in it.");
+
+        using (await locks.AcquireAsync(draft.RoomId, cancellationToken).ConfigureAwait(false))
+        {
+            if (draft.Transaction is { } txn && await FindTransactionAsync(txn, cancellationToken).ConfigureAwait(false) is { } earlier)
+            {
+                return earlier;
+            }
+
+            var (pdu, authState) = await BuildOnCurrentStateAsync(draft, version, cancellationToken).ConfigureAwait(false);
+            var check = EventAuth.Check(version, pdu, new AuthState(authState));
+            if (check.Rejected)
+            {
+                LogRejected(logger, pdu.EventId, pdu.Type, pdu.Sender, check.ToString());
+                throw MatrixError.Forbidden(check.Reason);
+            }
+
+            StateInput stateBefore = pdu.PrevEvents.Count == 1
+                ? StateInput.After(pdu.PrevEvents[0])
+                : new StateInput.Full(await Store.GetCurrentStateAsync(draft.RoomId, cancellationToken).ConfigureAwait(false));
+            await PersistAsync(pdu, version, stateBefore, draft.Transaction).ConfigureAwait(false);
+            return pdu;
+        }
+    }
+
+    /// <summary>Persists an accepted event and announces its stream position. Once queued, the write completes even if the client goes away.</summary>
+    private async Task PersistAsync(Pdu pdu, RoomVersion version, StateInput stateBefore, ClientTransaction? transaction)
+    {
+        var request = new EventToPersist(pdu, CanonicalJson.SerializeToString(pdu.Json), version, EventStatus.Accepted, stateBefore, Transaction: transaction);
+        var persisted = await Store.PersistEventAsync(request, CancellationToken.None).ConfigureAwait(false);
+        if (persisted.StreamPosition is { } position)
+        {
+            notifier.Advance(position);
+        }
+    }
+
+    private async Task<Pdu?> FindTransactionAsync(ClientTransaction transaction, CancellationToken cancellationToken)
+    {
+        var eventId = await Store.GetTransactionEventIdAsync(transaction, cancellationToken).ConfigureAwait(false);
+        return eventId is null ? null : await reader.GetPduAsync(eventId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Builds a draft on the room's forward extremities and current state.</summary>
+    private async Task<(Pdu Event, Dictionary<(string Type, string StateKey), Pdu> AuthState)> BuildOnCurrentStateAsync(
+        EventDraft draft, RoomVersion version, CancellationToken cancellationToken)
+    {
+        var extremityIds = await Store.GetForwardExtremitiesAsync(draft.RoomId, cancellationToken).ConfigureAwait(false);
+        var extremities = await Store.GetEventsByIdAsync(extremityIds, cancellationToken).ConfigureAwait(false);
+        var prev = extremities.OrderByDescending(e => e.Depth).ThenBy(e => e.EventId, StringComparer.Ordinal).Take(MaxPrevEvents)
+            .Select(e => RoomEventReader.ToPdu(e, version)).ToList();
+        // The create event is always part of the state the rules read, even where (v12) it is not cited as an auth event.
+        var keys = ToStateKeys(AuthEventSelection.Select(version, draft.Type, draft.Sender, draft.StateKey, draft.Content));
+        keys.Add(new StateKey(EventTypes.Create, string.Empty));
+        var state = await reader.GetCurrentStateAsync(draft.RoomId, version, keys.Distinct().ToList(), cancellationToken).ConfigureAwait(false);
+        return (Build(version, draft, prev, state), state);
+    }
+
+    private JsonObject NewEventJson(RoomVersion version, string? roomId, string type, string? stateKey, string sender, JsonObject content)
+    {
+        var json = new JsonObject
+        {
+            ["type"] = type,
+            ["sender"] = sender,
+            ["content"] = content.DeepClone(),
+            ["origin_server_ts"] = time.GetUtcNow().ToUnixTimeMilliseconds(),
+        };
+        if (roomId is not null)
+        {
+            json["room_id"] = roomId;
+        }
+
+        if (stateKey is not null)
+        {
+            json["state_key"] = stateKey;
+        }
+
+        if (version.EventFormat == EventFormat.V1)
+        {
+            // Room versions 1 and 2 carry the event ID inside the event: a random local part and this server's name.
+            json["event_id"] = "$" + RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 18) + ":" + options.ServerName;
+            json["origin"] = options.ServerName;
+        }
+
+        return json;
+    }
+
+    /// <summary>Event references as the room version writes them: IDs, or [ID, {sha256: reference hash}] pairs for v1/v2.</summary>
+    private static JsonArray EventRefs(IEnumerable<Pdu> events, RoomVersion version)
+    {
+        var refs = new JsonArray();
+        foreach (var e in events)
+        {
+            refs.Add(version.EventFormat == EventFormat.V1
+                ? new JsonArray(e.EventId, new JsonObject { ["sha256"] = UnpaddedBase64.Encode(EventHashing.ReferenceHash(e.Json, version)) })
+                : JsonValue.Create(e.EventId));
+        }
+
+        return refs;
+    }
+
+    private static List<StateKey> ToStateKeys(IReadOnlyList<(string Type, string StateKey)> keys) =>
+        keys.Select(k => new StateKey(k.Type, k.StateKey)).ToList();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused local event {EventId} ({Type}) from {Sender}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string eventId, string type, string sender, string reason);
+}
