@@ -1,5 +1,6 @@
-// The media repository through matrix-js-sdk: one user uploads an image (uploadContent), another downloads
-// it and a thumbnail of the requested size over authenticated media (/_matrix/client/v1/media).
+// The media repository through matrix-js-sdk: one user uploads an image (uploadContent) and sends it in a room;
+// the other reads the event, downloads the image and a thumbnail of the requested size over authenticated media
+// (/_matrix/client/v1/media).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { crc32, deflateSync } from "node:zlib";
@@ -78,13 +79,25 @@ async function fetchAsUser(client, url) {
 describe("media (matrix-js-sdk)", () => {
   const server = useServer({ env: { RANVIER_REGISTRATION__MODE: "open" } });
 
-  test("an image uploaded with uploadContent is downloaded and thumbnailed by another user over authenticated media", async () => {
+  test("an image uploaded with uploadContent and sent in a room is downloaded and thumbnailed by the other member over authenticated media", async () => {
     const alice = await newUser(server(), "alice");
     const bob = await newUser(server(), "bob");
     const image = makePng(640, 480);
 
-    const { content_uri: mxc } = await alice.uploadContent(new Blob([image], { type: "image/png" }), { name: "cat.png", type: "image/png" });
-    assert.match(mxc, new RegExp(`^mxc://${server().serverName.replace(/[.:]/g, "\\$&")}/[A-Za-z0-9_-]+$`));
+    const { content_uri: uploaded } = await alice.uploadContent(new Blob([image], { type: "image/png" }), { name: "cat.png", type: "image/png" });
+    assert.match(uploaded, new RegExp(`^mxc://${server().serverName.replace(/[.:]/g, "\\$&")}/[A-Za-z0-9_-]+$`));
+
+    const { room_id: roomId } = await alice.createRoom({ invite: [bob.getUserId()] });
+    await bob.joinRoom(roomId);
+    const { event_id: eventId } = await alice.sendMessage(roomId, {
+      msgtype: "m.image",
+      body: "cat.png",
+      url: uploaded,
+      info: { mimetype: "image/png", size: image.length, w: 640, h: 480 },
+    });
+    const event = await bob.fetchRoomEvent(roomId, eventId);
+    const mxc = event.content.url;
+    assert.equal(mxc, uploaded);
 
     // mxcUrlToHttp(mxc, width, height, method, allowDirectLinks, allowRedirects, useAuthentication)
     const downloadUrl = bob.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, false, true);
