@@ -142,11 +142,10 @@ internal sealed class SqliteMediaStore(SqliteWriteQueue writes, SqliteReadPool r
     {
         ArgumentNullException.ThrowIfNull(thumbnail);
         return writes.ExecuteAsync(
-            s => s.Command("INSERT INTO media_thumbnails (origin, media_id, width, height, method, content_type, size, sha256, created_ts) " +
-                    "VALUES (@o, @m, @w, @h, @method, @ct, @size, @sha, @now) ON CONFLICT DO NOTHING")
+            s => s.Command("INSERT INTO media_thumbnails (origin, media_id, width, height, method, content_type, size, sha256) " +
+                    "VALUES (@o, @m, @w, @h, @method, @ct, @size, @sha) ON CONFLICT DO NOTHING")
                 .With("@o", thumbnail.Origin).With("@m", thumbnail.MediaId).With("@w", thumbnail.Width).With("@h", thumbnail.Height)
                 .With("@method", thumbnail.Method).With("@ct", thumbnail.ContentType).With("@size", thumbnail.Size).With("@sha", thumbnail.Sha256)
-                .With("@now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())
                 .ExecuteNonQuery(),
             cancellationToken);
     }

@@ -16,6 +16,9 @@ public enum ImageFormat
 /// </summary>
 public static class ImageFormats
 {
+    /// <summary>How many leading bytes <see cref="Detect"/> needs at most.</summary>
+    public const int SignatureLength = 12;
+
     public static ImageFormat Detect(ReadOnlySpan<byte> data)
     {
         if (data.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]))

@@ -94,12 +94,14 @@ internal sealed partial class ThumbnailService : IDisposable
             return new ThumbnailFile(cachedPath, cached.ContentType, cached.Size);
         }
 
-        var data = await File.ReadAllBytesAsync(path, cancellationToken);
-        var format = ImageFormats.Detect(data);
-        if (format == ImageFormat.None)
+        // The signature first: content that is no image is refused without reading all of it.
+        if (ImageFormats.Detect(await ReadSignatureAsync(path, cancellationToken)) == ImageFormat.None)
         {
             throw new MatrixError(StatusCodes.Status400BadRequest, "M_UNKNOWN", "Cannot generate thumbnails for the requested content");
         }
+
+        var data = await File.ReadAllBytesAsync(path, cancellationToken);
+        var format = ImageFormats.Detect(data);
 
         await decoders.WaitAsync(cancellationToken);
         byte[]? thumbnail;
@@ -155,6 +157,14 @@ internal sealed partial class ThumbnailService : IDisposable
         }
 
         return (width, height);
+    }
+
+    private static async Task<byte[]> ReadSignatureAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(path);
+        var signature = new byte[ImageFormats.SignatureLength];
+        var read = await file.ReadAtLeastAsync(signature, signature.Length, throwOnEndOfStream: false, cancellationToken);
+        return signature[..read];
     }
 
     // PNG keeps transparency (PNG, GIF and WebP sources); photographs stay JPEG.

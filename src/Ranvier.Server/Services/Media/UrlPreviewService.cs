@@ -14,6 +14,8 @@ namespace Ranvier.Server.Services.Media;
 internal sealed partial class UrlPreviewService(
     PreviewFetcher fetcher, MediaRepository repository, ThumbnailService thumbnails, IMediaStore store, RanvierOptions options, TimeProvider time, ILogger<UrlPreviewService> logger)
 {
+    private const int MaxUrlLength = 4096;
+
     private readonly UrlPreviewOptions preview = options.Media.UrlPreview;
 
     public async Task<JsonObject> PreviewAsync(string? url, CancellationToken cancellationToken)
@@ -28,9 +30,9 @@ internal sealed partial class UrlPreviewService(
             throw MatrixError.MissingParam("Missing url");
         }
 
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        if (url.Length > MaxUrlLength || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            throw MatrixError.InvalidParam("url must be an absolute http or https URL");
+            throw MatrixError.InvalidParam($"url must be an absolute http or https URL of at most {MaxUrlLength} characters");
         }
 
         var now = time.GetUtcNow();

@@ -35,7 +35,6 @@ CREATE TABLE media_thumbnails (
     content_type  TEXT    NOT NULL,
     size          INTEGER NOT NULL,
     sha256        TEXT    NOT NULL,
-    created_ts    INTEGER NOT NULL,
     PRIMARY KEY (origin, media_id, width, height, method),
     FOREIGN KEY (origin, media_id) REFERENCES media (origin, media_id) ON DELETE CASCADE
 ) WITHOUT ROWID;
