@@ -20,6 +20,8 @@ public interface IRanvierStore : IAsyncDisposable
 
     IRoomEventStore Rooms { get; }
 
+    IRoomDirectoryStore RoomDirectory { get; }
+
     IUserDataStore UserData { get; }
 
     IMediaStore Media { get; }

@@ -36,6 +36,8 @@ internal static class EndpointRegistration
             client.MapCapabilitiesEndpoints();
             client.MapRoomEndpoints();
             client.MapRoomMembershipEndpoints();
+            client.MapDirectoryEndpoints();
+            client.MapPublicRoomsEndpoints();
         }
 
         var clientV1 = app.MapGroup("/_matrix/client/v1");

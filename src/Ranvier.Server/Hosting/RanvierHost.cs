@@ -64,6 +64,7 @@ public static partial class RanvierHost
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().RegistrationTokens);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().ServerKeys);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Rooms);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().RoomDirectory);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().UserData);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Media);
 

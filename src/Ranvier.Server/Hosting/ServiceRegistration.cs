@@ -40,5 +40,9 @@ internal static class ServiceRegistration
         .AddSingleton<RoomCreationService>()
         .AddSingleton<MembershipService>()
         .AddSingleton<RoomReadAccess>()
-        .AddSingleton<RoomDeparture>();
+        .AddSingleton<RoomDeparture>()
+        .AddSingleton<RoomDirectoryAccess>()
+        .AddSingleton<RoomAliasService>()
+        .AddSingleton<CanonicalAliasRules>()
+        .AddSingleton<RoomDirectoryService>();
 }

@@ -27,6 +27,7 @@ public sealed class SqliteStore : IRanvierStore
         Rooms = new SqliteRoomEventStore(Writes, _readers, options.MaxStateChainLength);
         UserData = new SqliteUserDataStore(Writes, _readers);
         Media = new SqliteMediaStore(Writes, _readers);
+        RoomDirectory = new SqliteRoomDirectoryStore(Writes, _readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -39,6 +40,8 @@ public sealed class SqliteStore : IRanvierStore
     public IServerKeyStore ServerKeys { get; }
 
     public IRoomEventStore Rooms { get; }
+
+    public IRoomDirectoryStore RoomDirectory { get; }
 
     public IUserDataStore UserData { get; }
 

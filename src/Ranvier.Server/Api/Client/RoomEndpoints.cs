@@ -21,8 +21,8 @@ internal static class RoomEndpoints
     {
         client.MapPost("/createRoom", CreateRoom).RequireAccessToken();
         client.MapPut("/rooms/{roomId}/send/{eventType}/{txnId}", Send).RequireAccessToken().AllowGuests();
-        client.MapPut("/rooms/{roomId}/state/{eventType}", (string roomId, string eventType, HttpRequest request, RequestContext context, RanvierOptions options, RoomEventPipeline pipeline, CancellationToken ct) =>
-            PutState(roomId, eventType, string.Empty, request, context, options, pipeline, ct)).RequireAccessToken();
+        client.MapPut("/rooms/{roomId}/state/{eventType}", (string roomId, string eventType, HttpRequest request, RequestContext context, RanvierOptions options, RoomEventPipeline pipeline, CanonicalAliasRules aliasRules, CancellationToken ct) =>
+            PutState(roomId, eventType, string.Empty, request, context, options, pipeline, aliasRules, ct)).RequireAccessToken();
         client.MapPut("/rooms/{roomId}/state/{eventType}/{stateKey}", PutState).RequireAccessToken();
         client.MapGet("/rooms/{roomId}/state/{eventType}", (string roomId, string eventType, string? format, RequestContext context, RoomReadAccess access, RoomEventReader reader, ClientEventSerializer serializer, CancellationToken ct) =>
             GetStateEvent(roomId, eventType, string.Empty, format, context, access, reader, serializer, ct)).RequireAccessToken().AllowGuests();
@@ -62,10 +62,15 @@ internal static class RoomEndpoints
     /// <summary>PUT /rooms/{roomId}/state/{eventType}/{stateKey}.</summary>
     private static async Task<JsonObject> PutState(
         string roomId, string eventType, string stateKey, HttpRequest request, RequestContext context, RanvierOptions options,
-        RoomEventPipeline pipeline, CancellationToken cancellationToken)
+        RoomEventPipeline pipeline, CanonicalAliasRules aliasRules, CancellationToken cancellationToken)
     {
         CheckType(eventType);
         var content = await JsonBody.ReadObjectAsync(request, options.MaxJsonBodyBytes, cancellationToken);
+        if (eventType == EventTypes.CanonicalAlias && stateKey.Length == 0)
+        {
+            await aliasRules.CheckAsync(roomId, content, cancellationToken);
+        }
+
         var pdu = await pipeline.SendAsync(new EventDraft(roomId, eventType, stateKey, context.UserId, content), cancellationToken);
         return new JsonObject { ["event_id"] = pdu.EventId };
     }

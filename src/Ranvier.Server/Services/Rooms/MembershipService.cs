@@ -16,12 +16,14 @@ public sealed class MembershipService(
     RoomEventPipeline pipeline,
     RoomEventReader reader,
     MemberContent memberContent,
-    IUserDataStore userData)
+    IUserDataStore userData,
+    RoomAliasService aliases)
 {
-    /// <summary>Joins the requester to a room this server has. Joining a room one is already in changes nothing.</summary>
-    public async Task<string> JoinAsync(RequestContext context, string roomId, string? reason, CancellationToken cancellationToken)
+    /// <summary>Joins the requester to a room this server has, by ID or local alias. Joining a room one is already in changes nothing.</summary>
+    public async Task<string> JoinAsync(RequestContext context, string roomIdOrAlias, string? reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var roomId = await aliases.ResolveRoomIdOrAliasAsync(roomIdOrAlias, cancellationToken).ConfigureAwait(false);
         await RequireKnownRoomAsync(roomId, cancellationToken).ConfigureAwait(false);
         if (reason is null && await reader.GetMembershipAsync(roomId, context.UserId, cancellationToken).ConfigureAwait(false) == Memberships.Join)
         {

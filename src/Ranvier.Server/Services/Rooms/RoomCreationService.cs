@@ -20,7 +20,9 @@ public sealed class RoomCreationService(
     RanvierOptions options,
     RoomEventPipeline pipeline,
     MemberContent memberContent,
-    IUserDataStore userData)
+    IUserDataStore userData,
+    RoomAliasService aliases,
+    RoomDirectoryService directory)
 {
     /// <summary>Creates the room described by a createRoom body and returns its ID.</summary>
     public async Task<string> CreateAsync(RequestContext context, JsonObject body, CancellationToken cancellationToken)
@@ -28,6 +30,7 @@ public sealed class RoomCreationService(
         ArgumentNullException.ThrowIfNull(context);
         var request = CreateRoomRequest.Parse(body, options.DefaultRoomVersion);
         await CheckInviteesAsync(request.Invite, cancellationToken).ConfigureAwait(false);
+        var alias = await NewAliasAsync(request.RoomAliasName, cancellationToken).ConfigureAwait(false);
 
         var version = request.Version;
         var creator = context.UserId;
@@ -37,6 +40,10 @@ public sealed class RoomCreationService(
 
         chain.Add(EventTypes.Member, creator, creator, await memberContent.BuildAsync(creator, Memberships.Join, null, false, cancellationToken).ConfigureAwait(false));
         chain.Add(EventTypes.PowerLevels, string.Empty, creator, PowerLevelsContent(request, creator));
+        if (alias is not null)
+        {
+            chain.Add(EventTypes.CanonicalAlias, string.Empty, creator, new JsonObject { ["alias"] = alias });
+        }
 
         foreach (var (type, stateKey, content) in PresetState(request))
         {
@@ -67,9 +74,62 @@ public sealed class RoomCreationService(
             chain.Add(EventTypes.Member, invitee, creator, content);
         }
 
-        await pipeline.PersistNewRoomAsync(version, chain.Events, cancellationToken).ConfigureAwait(false);
+        await PersistWithAliasAsync(version, chain.Events, alias, creator, cancellationToken).ConfigureAwait(false);
+        if (request.PublishToDirectory)
+        {
+            await directory.PublishAsync(chain.Events[0].RoomId, cancellationToken).ConfigureAwait(false);
+        }
+
         return chain.Events[0].RoomId;
     }
+
+    /// <summary>
+    /// The full alias for room_alias_name, checked before anything is built: 400 M_INVALID_PARAM when it makes no
+    /// valid alias, 400 M_ROOM_IN_USE when it is taken (create_room.yaml).
+    /// </summary>
+    private async Task<string?> NewAliasAsync(string? localpart, CancellationToken cancellationToken)
+    {
+        if (localpart is null)
+        {
+            return null;
+        }
+
+        // As Synapse does: a localpart that is empty or holds ':' or whitespace would make an alias no one can type or share.
+        if (localpart.Length == 0 || localpart.Any(c => c == ':' || char.IsWhiteSpace(c)))
+        {
+            throw MatrixError.InvalidParam("room_alias_name must be a non-empty alias localpart without ':' or whitespace.");
+        }
+
+        var alias = "#" + localpart + ":" + options.ServerName;
+        RoomAliasService.Parse(alias);
+        if (await aliases.ExistsAsync(alias, cancellationToken).ConfigureAwait(false))
+        {
+            throw AliasInUse(alias);
+        }
+
+        return alias;
+    }
+
+    /// <summary>Stores the alias first, so a concurrent createRoom cannot take it, and drops it again if the room cannot be persisted.</summary>
+    private async Task PersistWithAliasAsync(RoomVersion version, IReadOnlyList<Pdu> events, string? alias, string creator, CancellationToken cancellationToken)
+    {
+        if (alias is not null && !await aliases.TryCreateAsync(alias, events[0].RoomId, creator, cancellationToken).ConfigureAwait(false))
+        {
+            throw AliasInUse(alias);
+        }
+
+        try
+        {
+            await pipeline.PersistNewRoomAsync(version, events, cancellationToken).ConfigureAwait(false);
+        }
+        catch when (alias is not null)
+        {
+            await aliases.ForgetAsync(alias, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static MatrixError AliasInUse(string alias) => new(400, "M_ROOM_IN_USE", $"The room alias {alias} is already taken.");
 
     private const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
