@@ -20,9 +20,15 @@ public interface IRanvierStore : IAsyncDisposable
 
     IRoomEventStore Rooms { get; }
 
+    IRoomMembershipStore RoomMemberships { get; }
+
     IRoomDirectoryStore RoomDirectory { get; }
 
     IUserDataStore UserData { get; }
+
+    IRoomRelationsStore Relations { get; }
+
+    IContentReportStore ContentReports { get; }
 
     IMediaStore Media { get; }
 }

@@ -36,13 +36,18 @@ internal static class EndpointRegistration
             client.MapCapabilitiesEndpoints();
             client.MapRoomEndpoints();
             client.MapRoomMembershipEndpoints();
+            client.MapRoomMembersEndpoints();
+            client.MapRoomUpgradeEndpoints();
             client.MapDirectoryEndpoints();
             client.MapPublicRoomsEndpoints();
+            client.MapRedactionEndpoints();
+            client.MapReportEndpoints();
         }
 
         var clientV1 = app.MapGroup("/_matrix/client/v1");
         clientV1.MapRegistrationV1Endpoints();
         clientV1.MapLoginV1Endpoints();
+        clientV1.MapRelationsEndpoints();
 
         foreach (var prefix in MediaPrefixes)
         {

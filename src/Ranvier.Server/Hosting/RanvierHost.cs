@@ -66,6 +66,9 @@ public static partial class RanvierHost
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Rooms);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().RoomDirectory);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().UserData);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().RoomMemberships);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Relations);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().ContentReports);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Media);
 
         return builder;

@@ -39,10 +39,18 @@ internal static class ServiceRegistration
         .AddSingleton<MemberContent>()
         .AddSingleton<RoomCreationService>()
         .AddSingleton<MembershipService>()
+        .AddSingleton<RestrictedJoins>()
+        .AddSingleton<RoomMembers>()
+        .AddSingleton<ProfilePropagation>()
+        .AddSingleton<RoomUpgradeService>()
         .AddSingleton<RoomReadAccess>()
         .AddSingleton<RoomDeparture>()
         .AddSingleton<RoomDirectoryAccess>()
         .AddSingleton<RoomAliasService>()
         .AddSingleton<CanonicalAliasRules>()
-        .AddSingleton<RoomDirectoryService>();
+        .AddSingleton<RoomDirectoryService>()
+        .AddSingleton<RedactionService>()
+        .AddSingleton<RelationRules>()
+        .AddSingleton<RelationsService>()
+        .AddSingleton<ContentReportService>();
 }

@@ -41,6 +41,7 @@ internal sealed partial class SqliteRoomEventStore
 
         long? stateBefore = hasState ? StoreState(s, roomNid, request.StateBefore!) : null;
         var eventNid = InsertEvent(s, request, roomNid, streamPos, stateBefore);
+        IndexRedactionAndRelation(s, request, roomNid, eventNid);
         if (request.Transaction is { } txn)
         {
             InsertTransaction(s, txn, eventNid);

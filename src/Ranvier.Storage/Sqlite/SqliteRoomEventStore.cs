@@ -6,7 +6,7 @@ namespace Ranvier.Storage.Sqlite;
 /// <summary>Reads of rooms, events, state and the stream; the write path is in SqliteRoomEventStore.Persist.cs.</summary>
 internal sealed partial class SqliteRoomEventStore(SqliteWriteQueue writes, SqliteReadPool reads, int maxStateChainLength) : IRoomEventStore
 {
-    private const string EventSelect = """
+    internal const string EventSelect = """
         SELECT e.event_nid, e.event_id, r.room_id, e.type, e.state_key, e.sender, e.depth, e.origin_server_ts,
                e.status, e.stream_pos, j.json
         FROM events e JOIN rooms r ON r.room_nid = e.room_nid JOIN event_json j ON j.event_nid = e.event_nid
@@ -222,7 +222,7 @@ internal sealed partial class SqliteRoomEventStore(SqliteWriteQueue writes, Sqli
     public Task<long> GetMaxStreamPositionAsync(CancellationToken cancellationToken = default) =>
         reads.ReadAsync(s => s.Command("SELECT pos FROM stream_counter WHERE id = 1").ScalarInt64(), cancellationToken);
 
-    private static StoredEvent ReadEvent(SqliteDataReader r) => new(
+    internal static StoredEvent ReadEvent(SqliteDataReader r) => new(
         EventNid: r.GetInt64(0),
         EventId: r.GetString(1),
         RoomId: r.GetString(2),

@@ -26,8 +26,11 @@ public sealed class SqliteStore : IRanvierStore
         ServerKeys = new SqliteServerKeyStore(Writes, _readers);
         Rooms = new SqliteRoomEventStore(Writes, _readers, options.MaxStateChainLength);
         UserData = new SqliteUserDataStore(Writes, _readers);
+        RoomMemberships = new SqliteRoomMembershipStore(Writes, _readers);
         Media = new SqliteMediaStore(Writes, _readers);
         RoomDirectory = new SqliteRoomDirectoryStore(Writes, _readers);
+        Relations = new SqliteRelationsStore(_readers);
+        ContentReports = new SqliteContentReportStore(Writes, _readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -41,9 +44,15 @@ public sealed class SqliteStore : IRanvierStore
 
     public IRoomEventStore Rooms { get; }
 
+    public IRoomMembershipStore RoomMemberships { get; }
+
     public IRoomDirectoryStore RoomDirectory { get; }
 
     public IUserDataStore UserData { get; }
+
+    public IRoomRelationsStore Relations { get; }
+
+    public IContentReportStore ContentReports { get; }
 
     public IMediaStore Media { get; }
 

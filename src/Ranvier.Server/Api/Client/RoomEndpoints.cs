@@ -43,7 +43,7 @@ internal static class RoomEndpoints
     /// <summary>PUT /rooms/{roomId}/send/{eventType}/{txnId}: a message event, idempotent per device and transaction ID.</summary>
     private static async Task<JsonObject> Send(
         string roomId, string eventType, string txnId, HttpRequest request, RequestContext context, RanvierOptions options,
-        RoomEventPipeline pipeline, CancellationToken cancellationToken)
+        RoomEventPipeline pipeline, RedactionService redactions, RelationRules relationRules, CancellationToken cancellationToken)
     {
         CheckType(eventType);
         if (context.IsGuest && eventType != "m.room.message")
@@ -55,6 +55,14 @@ internal static class RoomEndpoints
         var content = await JsonBody.ReadObjectAsync(request, options.MaxJsonBodyBytes, cancellationToken);
         var transaction = new ClientTransaction(context.UserId, context.DeviceId, roomId, txnId);
         var redacts = eventType == EventTypes.Redaction ? JsonFields.OptionalString(content, "redacts") : null;
+        if (redacts is not null)
+        {
+            // Spec v1.18: redactions may be sent through /send too; they get the same checks as /redact.
+            var redaction = await redactions.RedactAsync(context, roomId, redacts, content, transaction, cancellationToken);
+            return new JsonObject { ["event_id"] = redaction.EventId };
+        }
+
+        await relationRules.CheckAsync(roomId, context.UserId, eventType, content, transaction, cancellationToken);
         var pdu = await pipeline.SendAsync(new EventDraft(roomId, eventType, null, context.UserId, content, redacts, transaction), cancellationToken);
         return new JsonObject { ["event_id"] = pdu.EventId };
     }
@@ -139,7 +147,7 @@ internal static class RoomEndpoints
             throw MatrixError.NotFound("Event not found.");
         }
 
-        return await serializer.SerializeAsync(stored, ClientEventOptions.Timeline, cancellationToken);
+        return await serializer.SerializeAsync(stored, ClientEventOptions.TimelineFor(context.UserId), cancellationToken);
     }
 
     private static void CheckType(string eventType)

@@ -6,7 +6,10 @@ using Ranvier.Server.Services.Rooms;
 
 namespace Ranvier.Server.Api.Client;
 
-/// <summary>Client-server API "Room membership" (joining.yaml, leaving.yaml, inviting.yaml, list_joined_rooms.yaml).</summary>
+/// <summary>
+/// Client-server API "Room membership" (joining.yaml, leaving.yaml, inviting.yaml, kicking.yaml, banning.yaml,
+/// knocking.yaml, list_joined_rooms.yaml).
+/// </summary>
 internal static class RoomMembershipEndpoints
 {
     public static void MapRoomMembershipEndpoints(this RouteGroupBuilder client)
@@ -16,6 +19,14 @@ internal static class RoomMembershipEndpoints
         client.MapPost("/rooms/{roomId}/join", Join).RequireAccessToken().AllowGuests();
         client.MapPost("/rooms/{roomId}/leave", Leave).RequireAccessToken().AllowGuests();
         client.MapPost("/rooms/{roomId}/invite", Invite).RequireAccessToken();
+        client.MapPost("/rooms/{roomId}/kick", (string roomId, HttpRequest request, RequestContext context, RanvierOptions options, MembershipService membership, CancellationToken ct) =>
+            ChangeOther(membership.KickAsync, roomId, request, context, options, ct)).RequireAccessToken();
+        client.MapPost("/rooms/{roomId}/ban", (string roomId, HttpRequest request, RequestContext context, RanvierOptions options, MembershipService membership, CancellationToken ct) =>
+            ChangeOther(membership.BanAsync, roomId, request, context, options, ct)).RequireAccessToken();
+        client.MapPost("/rooms/{roomId}/unban", (string roomId, HttpRequest request, RequestContext context, RanvierOptions options, MembershipService membership, CancellationToken ct) =>
+            ChangeOther(membership.UnbanAsync, roomId, request, context, options, ct)).RequireAccessToken();
+        client.MapPost("/knock/{roomIdOrAlias}", Knock).RequireAccessToken();
+        client.MapPost("/rooms/{roomId}/forget", Forget).RequireAccessToken();
     }
 
     /// <summary>GET /joined_rooms.</summary>
@@ -57,6 +68,32 @@ internal static class RoomMembershipEndpoints
     {
         var body = await JsonBody.ReadObjectAsync(request, options.MaxJsonBodyBytes, cancellationToken);
         await membership.InviteAsync(context, roomId, JsonFields.RequiredString(body, "user_id"), JsonFields.OptionalString(body, "reason"), cancellationToken);
+        return EmptyResponse.Instance;
+    }
+
+    /// <summary>POST /rooms/{roomId}/kick, /ban and /unban: a change of another user's membership, {user_id, reason?}.</summary>
+    private static async Task<EmptyResponse> ChangeOther(
+        Func<RequestContext, string, string, string?, CancellationToken, Task> change, string roomId, HttpRequest request, RequestContext context,
+        RanvierOptions options, CancellationToken cancellationToken)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, options.MaxJsonBodyBytes, cancellationToken);
+        await change(context, roomId, JsonFields.RequiredString(body, "user_id"), JsonFields.OptionalString(body, "reason"), cancellationToken);
+        return EmptyResponse.Instance;
+    }
+
+    /// <summary>POST /knock/{roomIdOrAlias} (the via/server_name hints matter only once rooms federate).</summary>
+    private static async Task<JsonObject> Knock(
+        string roomIdOrAlias, HttpRequest request, RequestContext context, RanvierOptions options, MembershipService membership, CancellationToken cancellationToken)
+    {
+        var body = await ReadOptionalBodyAsync(request, options, cancellationToken);
+        var roomId = await membership.KnockAsync(context, roomIdOrAlias, JsonFields.OptionalString(body, "reason"), cancellationToken);
+        return new JsonObject { ["room_id"] = roomId };
+    }
+
+    /// <summary>POST /rooms/{roomId}/forget.</summary>
+    private static async Task<EmptyResponse> Forget(string roomId, RequestContext context, MembershipService membership, CancellationToken cancellationToken)
+    {
+        await membership.ForgetAsync(context, roomId, cancellationToken);
         return EmptyResponse.Instance;
     }
 

@@ -6,6 +6,7 @@ using Ranvier.Protocol.Identifiers;
 using Ranvier.Server.Configuration;
 using Ranvier.Server.Http;
 using Ranvier.Server.Services.Auth;
+using Ranvier.Server.Services.Rooms;
 using Ranvier.Storage.UserData;
 
 namespace Ranvier.Server.Services.Profiles;
@@ -15,7 +16,7 @@ namespace Ranvier.Server.Services.Profiles;
 /// <c>avatar_url</c>, <c>m.tz</c> and custom namespaced fields of local users. Anyone may read a profile; only
 /// its owner may change it.
 /// </summary>
-public sealed partial class ProfileService(RanvierOptions options, IUserDataStore store)
+public sealed partial class ProfileService(RanvierOptions options, IUserDataStore store, ProfilePropagation propagation)
 {
     public const string DisplayName = "displayname";
     public const string AvatarUrl = "avatar_url";
@@ -81,6 +82,7 @@ public sealed partial class ProfileService(RanvierOptions options, IUserDataStor
         if (key is DisplayName or AvatarUrl && value is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length == 0)
         {
             await store.DeleteProfileFieldAsync(context.UserId, key, cancellationToken);
+            await PropagateAsync(context.UserId, key, cancellationToken);
             return;
         }
 
@@ -94,8 +96,8 @@ public sealed partial class ProfileService(RanvierOptions options, IUserDataStor
                 throw MatrixError.NotFound("Unknown user");
         }
 
-        // TODO(rooms): a changed displayname or avatar_url must be sent as a new m.room.member join event to every
-        // room the user is joined to, and as a presence update (spec: "Events on Change of Profile Information").
+        await PropagateAsync(context.UserId, key, cancellationToken);
+        // TODO(presence): the change is also a presence update (spec: "Events on Change of Profile Information").
     }
 
     /// <summary>DELETE /profile/{userId}/{keyName}: succeeds whether or not the field was set.</summary>
@@ -104,8 +106,12 @@ public sealed partial class ProfileService(RanvierOptions options, IUserDataStor
         CheckOwner(context, userId);
         CheckKey(key);
         await store.DeleteProfileFieldAsync(context.UserId, key, cancellationToken);
-        // TODO(rooms): as in SetFieldAsync, removing displayname or avatar_url updates the member events.
+        await PropagateAsync(context.UserId, key, cancellationToken);
     }
+
+    /// <summary>A changed display name or avatar goes into the member events of the user's rooms (spec: "Events on Change of Profile Information").</summary>
+    private Task PropagateAsync(string userId, string key, CancellationToken cancellationToken) =>
+        key is DisplayName or AvatarUrl ? propagation.PropagateAsync(userId, cancellationToken) : Task.CompletedTask;
 
     private async Task<IReadOnlyDictionary<string, string>> LoadAsync(string userId, CancellationToken cancellationToken)
     {

@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Ranvier.Protocol.Auth;
 using Ranvier.Protocol.Events;
 using Ranvier.Protocol.Identifiers;
 using Ranvier.Protocol.Rooms;
@@ -35,8 +33,7 @@ public sealed class RoomCreationService(
         var version = request.Version;
         var creator = context.UserId;
         var chain = new RoomChain(pipeline, version);
-        var roomId = version.RoomIdFromCreateEvent ? null : "!" + RandomNumberGenerator.GetString(IdAlphabet, 18) + ":" + options.ServerName;
-        chain.Start(pipeline.BuildCreate(version, roomId, creator, CreateContent(request, creator)));
+        chain.Start(pipeline.BuildCreate(version, RoomChain.NewRoomId(version, options.ServerName), creator, CreateContent(request, creator)));
 
         chain.Add(EventTypes.Member, creator, creator, await memberContent.BuildAsync(creator, Memberships.Join, null, false, cancellationToken).ConfigureAwait(false));
         chain.Add(EventTypes.PowerLevels, string.Empty, creator, PowerLevelsContent(request, creator));
@@ -130,8 +127,6 @@ public sealed class RoomCreationService(
     }
 
     private static MatrixError AliasInUse(string alias) => new(400, "M_ROOM_IN_USE", $"The room alias {alias} is already taken.");
-
-    private const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     /// <summary>Invitees must be users of this server that exist (rooms do not federate yet).</summary>
     private async Task CheckInviteesAsync(IReadOnlyList<string> invitees, CancellationToken cancellationToken)
@@ -259,36 +254,4 @@ public sealed class RoomCreationService(
             ["m.text"] = new JsonArray(new JsonObject { ["mimetype"] = "text/plain", ["body"] = topic }),
         },
     };
-
-    /// <summary>The new room's events, each built on the one before and checked against the state they make so far.</summary>
-    private sealed class RoomChain(RoomEventPipeline pipeline, RoomVersion version)
-    {
-        private readonly Dictionary<(string Type, string StateKey), Pdu> _state = [];
-        private readonly List<Pdu> _events = [];
-
-        public IReadOnlyList<Pdu> Events => _events;
-
-        public void Start(Pdu create)
-        {
-            Accept(create);
-        }
-
-        public void Add(string type, string stateKey, string sender, JsonObject content)
-        {
-            var draft = new EventDraft(_events[0].RoomId, type, stateKey, sender, content);
-            Accept(pipeline.Build(version, draft, [_events[^1]], _state));
-        }
-
-        private void Accept(Pdu pdu)
-        {
-            var check = EventAuth.Check(version, pdu, new AuthState(_state));
-            if (check.Rejected)
-            {
-                throw new MatrixError(400, "M_INVALID_ROOM_STATE", $"The initial state of the room is not allowed: {pdu.Type} ({pdu.StateKey}): {check.Reason}");
-            }
-
-            _state[(pdu.Type, pdu.StateKey!)] = pdu;
-            _events.Add(pdu);
-        }
-    }
 }

@@ -9,9 +9,10 @@ namespace Ranvier.Server.Services.Rooms;
 /// <summary>
 /// Which view of a room's state a user may read (spec: GET /rooms/{roomId}/state: "If the user has left the room
 /// then the state is taken from the state of the room when they left"): members read the current state, former
-/// members the state as it was when they left, anyone the current state of a world_readable room.
+/// members the state as it was when they left (unless they forgot the room: POST /rooms/{roomId}/forget), anyone
+/// the current state of a world_readable room.
 /// </summary>
-public sealed class RoomReadAccess(RoomEventReader reader)
+public sealed class RoomReadAccess(RoomEventReader reader, IRoomMembershipStore memberships)
 {
     /// <summary>
     /// The event after which the user's view of the room stops, or null when they see the current state. 403
@@ -37,7 +38,8 @@ public sealed class RoomReadAccess(RoomEventReader reader)
             return null;
         }
 
-        if (membership is Memberships.Leave or Memberships.Ban && member is not null)
+        if (membership is Memberships.Leave or Memberships.Ban && member is not null
+            && !await memberships.IsRoomForgottenAsync(context.UserId, roomId, cancellationToken).ConfigureAwait(false))
         {
             return member;
         }
