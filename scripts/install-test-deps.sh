@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the test suites need, once: Debian packages (libsodium, matrix-nio for tests/e2e/nio, npm)
+# Installs what the test suites need, once: Debian packages (libsodium, libvips, matrix-nio for tests/e2e/nio, npm)
 # and the pinned npm packages of tests/e2e/js (matrix-js-sdk, its Rust crypto and a Node 22 binary).
 # Idempotent and quiet when everything is there already; test.sh runs it first.
 set -euo pipefail
@@ -8,6 +8,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 need=()
 ldconfig -p | grep -q 'libsodium\.so\.23' || need+=(libsodium23)
+# libvips for thumbnails (the server starts without it, but the thumbnail tests need it).
+ldconfig -p | grep -q 'libvips\.so\.42' || need+=(libvips42)
 for pkg in python3-matrix-nio python3-olm; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done

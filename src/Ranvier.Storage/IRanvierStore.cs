@@ -1,5 +1,6 @@
 using Ranvier.Storage.Accounts;
 using Ranvier.Storage.Keys;
+using Ranvier.Storage.Media;
 using Ranvier.Storage.Rooms;
 using Ranvier.Storage.UserData;
 
@@ -28,4 +29,6 @@ public interface IRanvierStore : IAsyncDisposable
     IRoomRelationsStore Relations { get; }
 
     IContentReportStore ContentReports { get; }
+
+    IMediaStore Media { get; }
 }

@@ -2,6 +2,7 @@ using Ranvier.Server.Api.Admin;
 using Ranvier.Server.Api.Client;
 using Ranvier.Server.Api.Federation;
 using Ranvier.Server.Api.Keys;
+using Ranvier.Server.Api.Media;
 
 namespace Ranvier.Server.Api;
 
@@ -10,6 +11,9 @@ internal static class EndpointRegistration
 {
     /// <summary>The client API prefixes: v3, and r0 for older clients such as Hydrogen, served by the same handlers.</summary>
     private static readonly string[] ClientPrefixes = ["/_matrix/client/v3", "/_matrix/client/r0"];
+
+    /// <summary>The media API prefixes outside /_matrix/client: v3, and r0 for older clients.</summary>
+    private static readonly string[] MediaPrefixes = ["/_matrix/media/v3", "/_matrix/media/r0"];
 
     public static void MapRanvierEndpoints(this IEndpointRouteBuilder app)
     {
@@ -46,6 +50,19 @@ internal static class EndpointRegistration
         clientV1.MapLoginV1Endpoints();
         clientV1.MapRelationsEndpoints();
         clientV1.MapRoomTimelineV1Endpoints();
+
+        foreach (var prefix in MediaPrefixes)
+        {
+            var media = app.MapGroup(prefix);
+            media.MapMediaUploadEndpoints();
+            media.MapLegacyDownloadEndpoints();
+            media.MapMediaInfoEndpoints();
+        }
+
+        app.MapGroup("/_matrix/media/v1").MapMediaCreateEndpoints();
+        var authenticatedMedia = app.MapGroup("/_matrix/client/v1/media");
+        authenticatedMedia.MapAuthenticatedDownloadEndpoints();
+        authenticatedMedia.MapMediaInfoEndpoints();
 
         var synapseAdmin = app.MapGroup("/_synapse/admin/v1");
         synapseAdmin.MapSharedSecretRegistrationEndpoints();

@@ -209,6 +209,8 @@ public static class ConfigLoader
             errors.Add("data_directory: must not be empty.");
         }
 
+        var media = MediaOptions.From(c.Media, string.IsNullOrWhiteSpace(c.DataDirectory) ? "." : Path.GetFullPath(c.DataDirectory), errors);
+
         if (errors.Count > 0)
         {
             throw new ConfigException(
@@ -244,6 +246,7 @@ public static class ConfigLoader
             LoginPerIp = loginPerIp,
             LoginPerAccount = loginPerAccount,
             RegistrationPerIp = registrationPerIp,
+            Media = media,
             DefaultRoomVersion = defaultRoomVersion!,
             ConfigPath = origin,
         };

@@ -52,12 +52,72 @@ internal sealed class RanvierConfig
 
     [ConfigurationKeyName("rooms")]
     public RoomsConfig Rooms { get; set; } = new();
+
+    [ConfigurationKeyName("media")]
+    public MediaConfig Media { get; set; } = new();
 }
 
 internal sealed class RoomsConfig
 {
     [ConfigurationKeyName("default_room_version")]
     public string DefaultRoomVersion { get; set; } = Protocol.Rooms.RoomVersions.DefaultId;
+}
+
+internal sealed class MediaConfig
+{
+    [ConfigurationKeyName("store_path")]
+    public string? StorePath { get; set; }
+
+    [ConfigurationKeyName("max_upload_size")]
+    public long MaxUploadSize { get; set; } = 50L * 1024 * 1024;
+
+    [ConfigurationKeyName("max_image_pixels")]
+    public long MaxImagePixels { get; set; } = 32_000_000;
+
+    [ConfigurationKeyName("thumbnails")]
+    public bool Thumbnails { get; set; } = true;
+
+    [ConfigurationKeyName("user_quota_bytes")]
+    public long UserQuotaBytes { get; set; }
+
+    [ConfigurationKeyName("max_pending_uploads")]
+    public int MaxPendingUploads { get; set; } = 10;
+
+    [ConfigurationKeyName("pending_upload_expiry_seconds")]
+    public int PendingUploadExpirySeconds { get; set; } = 24 * 3600;
+
+    [ConfigurationKeyName("legacy_endpoints")]
+    public string LegacyEndpoints { get; set; } = "freeze";
+
+    [ConfigurationKeyName("legacy_freeze_time")]
+    public string? LegacyFreezeTime { get; set; }
+
+    [ConfigurationKeyName("url_preview")]
+    public UrlPreviewConfig UrlPreview { get; set; } = new();
+}
+
+internal sealed class UrlPreviewConfig
+{
+    [ConfigurationKeyName("enabled")]
+    public bool Enabled { get; set; }
+
+    [ConfigurationKeyName("ip_range_denylist")]
+    public List<string> IpRangeDenylist { get; set; } = [];
+
+    [ConfigurationKeyName("ip_range_allowlist")]
+    public List<string> IpRangeAllowlist { get; set; } = [];
+
+    [ConfigurationKeyName("max_redirects")]
+    public int MaxRedirects { get; set; } = 5;
+
+    [ConfigurationKeyName("timeout_seconds")]
+    public int TimeoutSeconds { get; set; } = 10;
+
+    [ConfigurationKeyName("max_page_bytes")]
+    public int MaxPageBytes { get; set; } = 1024 * 1024;
+
+    [ConfigurationKeyName("cache_seconds")]
+    public int CacheSeconds { get; set; } = 3600;
 }
 
 internal sealed class RateLimitsConfig

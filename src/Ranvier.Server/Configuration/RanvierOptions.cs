@@ -110,6 +110,9 @@ public sealed record RanvierOptions
     /// <summary>Requests to POST /register (and the other registration endpoints) from one client IP address.</summary>
     public required RateLimit RegistrationPerIp { get; init; }
 
+    /// <summary>The media repository (the <c>media:</c> section).</summary>
+    public required MediaOptions Media { get; init; }
+
     /// <summary>Where the configuration came from: a file path, or null for the built-in defaults.</summary>
     public string? ConfigPath { get; init; }
 

@@ -69,6 +69,7 @@ public static partial class RanvierHost
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().RoomMemberships);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Relations);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().ContentReports);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Media);
 
         return builder;
     }

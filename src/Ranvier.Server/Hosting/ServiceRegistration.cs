@@ -3,6 +3,7 @@ using Ranvier.Server.Services.Accounts;
 using Ranvier.Server.Services.Auth;
 using Ranvier.Server.Services.Devices;
 using Ranvier.Server.Services.Filters;
+using Ranvier.Server.Services.Media;
 using Ranvier.Server.Services.Profiles;
 using Ranvier.Server.Services.RateLimiting;
 using Ranvier.Server.Services.Rooms;
@@ -24,6 +25,12 @@ internal static class ServiceRegistration
         .AddSingleton<ProfileService>()
         .AddSingleton<AccountDataService>()
         .AddSingleton<FilterService>()
+        .AddSingleton<MediaFileStore>()
+        .AddSingleton<MediaRepository>()
+        .AddSingleton<ThumbnailService>()
+        .AddSingleton<PreviewFetcher>()
+        .AddSingleton<UrlPreviewService>()
+        .AddHostedService<MediaStartup>()
         .AddSingleton<RoomLocks>()
         .AddSingleton<StreamNotifier>()
         .AddSingleton<RoomEventReader>()

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Ranvier.Storage.Accounts;
 using Ranvier.Storage.Keys;
+using Ranvier.Storage.Media;
 using Ranvier.Storage.Rooms;
 using Ranvier.Storage.UserData;
 
@@ -26,6 +27,7 @@ public sealed class SqliteStore : IRanvierStore
         Rooms = new SqliteRoomEventStore(Writes, _readers, options.MaxStateChainLength);
         UserData = new SqliteUserDataStore(Writes, _readers);
         RoomMemberships = new SqliteRoomMembershipStore(Writes, _readers);
+        Media = new SqliteMediaStore(Writes, _readers);
         RoomDirectory = new SqliteRoomDirectoryStore(Writes, _readers);
         Relations = new SqliteRelationsStore(_readers);
         ContentReports = new SqliteContentReportStore(Writes, _readers);
@@ -51,6 +53,8 @@ public sealed class SqliteStore : IRanvierStore
     public IRoomRelationsStore Relations { get; }
 
     public IContentReportStore ContentReports { get; }
+
+    public IMediaStore Media { get; }
 
     /// <summary>How many write transactions have committed since opening (group commit makes it less than the writes).</summary>
     public long CommittedWriteTransactions => Writes.CommittedTransactions;

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Ranvier.Server.Api.Admin;
 using Ranvier.Server.Api.Client;
 using Ranvier.Server.Api.Federation;
+using Ranvier.Server.Api.Media;
 
 namespace Ranvier.Server.Api.Json;
 
@@ -35,6 +36,8 @@ namespace Ranvier.Server.Api.Json;
 [JsonSerializable(typeof(RegistrationTokenResponse))]
 [JsonSerializable(typeof(RegistrationTokenListResponse))]
 [JsonSerializable(typeof(FilterCreatedResponse))]
+[JsonSerializable(typeof(ContentUriResponse))]
+[JsonSerializable(typeof(CreateContentResponse))]
 [JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(JsonArray))]
 internal sealed partial class RanvierJsonContext : JsonSerializerContext;

@@ -8,6 +8,7 @@ using Ranvier.Protocol.Rooms;
 using Ranvier.Server.Configuration;
 using Ranvier.Server.Http;
 using Ranvier.Server.Services.Auth;
+using Ranvier.Storage.Rooms;
 
 namespace Ranvier.Server.Services.Rooms;
 
@@ -22,6 +23,7 @@ public sealed partial class RoomUpgradeService(
     RoomEventReader reader,
     MembershipService membership,
     MemberContent memberContent,
+    IRoomDirectoryStore directory,
     ILogger<RoomUpgradeService> logger)
 {
     /// <summary>The state copied into the replacement room (spec step 3's list, power levels aside).</summary>
@@ -61,7 +63,7 @@ public sealed partial class RoomUpgradeService(
         var newRoomId = events[0].RoomId;
 
         // 4. Local aliases move to the replacement room.
-        await MoveLocalAliasesAsync(roomId, newRoomId, cancellationToken).ConfigureAwait(false);
+        await MoveLocalAliasesAsync(roomId, newRoomId, upgrader, state, cancellationToken).ConfigureAwait(false);
 
         // 5. The tombstone in the old room.
         var tombstone = new JsonObject { ["body"] = "This room has been replaced", ["replacement_room"] = newRoomId };
@@ -73,13 +75,46 @@ public sealed partial class RoomUpgradeService(
     }
 
     /// <summary>
-    /// MERGE HOOK (directory): spec step 4, "Moves any local aliases to the new room" (and m.room.canonical_alias
-    /// with them). The directory owns aliases; until it is wired here, an upgrade leaves aliases on the old room.
+    /// Spec step 4, "Moves any local aliases to the new room": every alias of the old room now names the new one, the
+    /// old room's m.room.canonical_alias moves to the new room (and is cleared in the old one), and a room published
+    /// in the directory is replaced there by its successor. Refusals of the canonical-alias events are logged; the
+    /// aliases themselves always move.
     /// </summary>
-    private static Task MoveLocalAliasesAsync(string oldRoomId, string newRoomId, CancellationToken cancellationToken)
+    private async Task MoveLocalAliasesAsync(
+        string oldRoomId, string newRoomId, string upgrader, Dictionary<(string Type, string StateKey), Pdu> state, CancellationToken cancellationToken)
     {
-        _ = (oldRoomId, newRoomId, cancellationToken);
-        return Task.CompletedTask;
+        foreach (var alias in await directory.GetAliasesForRoomAsync(oldRoomId, cancellationToken).ConfigureAwait(false))
+        {
+            var record = await directory.GetAliasAsync(alias, cancellationToken).ConfigureAwait(false);
+            if (record is not null && await directory.DeleteAliasAsync(alias, cancellationToken).ConfigureAwait(false))
+            {
+                await directory.CreateAliasAsync(record with { RoomId = newRoomId }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (await directory.IsPublishedAsync(oldRoomId, cancellationToken).ConfigureAwait(false))
+        {
+            await directory.SetPublishedAsync(newRoomId, true, cancellationToken).ConfigureAwait(false);
+            await directory.SetPublishedAsync(oldRoomId, false, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (state.TryGetValue((EventTypes.CanonicalAlias, string.Empty), out var canonical) && canonical.Content.Count > 0)
+        {
+            await TrySendAsync(new EventDraft(newRoomId, EventTypes.CanonicalAlias, string.Empty, upgrader, (JsonObject)canonical.Content.DeepClone()), cancellationToken).ConfigureAwait(false);
+            await TrySendAsync(new EventDraft(oldRoomId, EventTypes.CanonicalAlias, string.Empty, upgrader, []), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task TrySendAsync(EventDraft draft, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pipeline.SendAsync(draft, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MatrixError e)
+        {
+            LogAliasEventRefused(logger, draft.RoomId, e.Message);
+        }
     }
 
     private async Task<IReadOnlyList<Pdu>> BuildReplacementAsync(
@@ -327,6 +362,9 @@ public sealed partial class RoomUpgradeService(
 
         return creators;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not move the canonical alias of upgraded room {RoomId}: {Reason}")]
+    private static partial void LogAliasEventRefused(ILogger logger, string roomId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not restrict the power levels of upgraded room {RoomId}: {Reason}")]
     private static partial void LogNotRestricted(ILogger logger, string roomId, string reason);

@@ -159,6 +159,22 @@ public sealed class RoomUpgradeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Local_aliases_the_canonical_alias_and_the_directory_listing_move_to_the_replacement()
+    {
+        var old = await Client.CreateRoomAsync(alice, """{"room_version":"10","preset":"public_chat","visibility":"public","room_alias_name":"pub"}""");
+        await Client.CreateAliasAsync(alice, "#other:example.org", old);
+
+        var replacement = await UpgradeOkAsync(alice, old, """{"new_version":"12"}""");
+
+        (await Client.ResolveAliasAsync("#pub:example.org")).ShouldBe(replacement);
+        (await Client.ResolveAliasAsync("#other:example.org")).ShouldBe(replacement);
+        (await Client.GetStateContentAsync(alice, replacement, "m.room.canonical_alias")).GetProperty("alias").GetString().ShouldBe("#pub:example.org");
+        (await Client.GetStateContentAsync(alice, old, "m.room.canonical_alias")).TryGetProperty("alias", out _).ShouldBeFalse();
+        (await Client.GetVisibilityAsync(replacement)).ShouldBe("public");
+        (await Client.GetVisibilityAsync(old)).ShouldBe("private");
+    }
+
+    [Fact]
     public async Task Bad_requests_get_the_spec_errcodes()
     {
         var oldRoom = await V10RoomAsync();
