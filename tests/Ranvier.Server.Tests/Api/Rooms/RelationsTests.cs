@@ -120,18 +120,27 @@ public sealed class RelationsTests : IAsyncLifetime
     {
         var roomId = await RoomWithBobAsync();
         var original = await host.Client.SendTextAsync(bob, roomId, "teh cake");
-        await host.Client.EditAsync(bob, roomId, original, "the cake");
-        var latest = await host.Client.EditAsync(bob, roomId, original, "the cake!");
+        var first = await host.Client.EditAsync(bob, roomId, original, "the cake");
+        var second = await host.Client.EditAsync(bob, roomId, original, "the cake!");
         await host.Client.EditAsync(alice, roomId, original, "not bob's edit");
         await host.Client.EditAsync(bob, roomId, original, "wrong type", type: "m.sticker");
 
+        // The most recent valid edit by origin_server_ts, ties broken by the greater event ID (spec: event replacements).
+        var valid = new[] { (Id: first, Body: "the cake"), (Id: second, Body: "the cake!") };
+        var timestamps = new Dictionary<string, long>();
+        foreach (var (id, _) in valid)
+        {
+            timestamps[id] = (await host.Client.GetEventAsync(alice, roomId, id)).GetProperty("origin_server_ts").GetInt64();
+        }
+
+        var latest = valid.OrderBy(e => timestamps[e.Id]).ThenBy(e => e.Id, StringComparer.Ordinal).Last();
         var served = await host.Client.GetEventAsync(alice, roomId, original);
 
         served.GetProperty("content").GetProperty("body").GetString().ShouldBe("teh cake");
         var replace = served.GetProperty("unsigned").GetProperty("m.relations").GetProperty("m.replace");
-        replace.GetProperty("event_id").GetString().ShouldBe(latest);
+        replace.GetProperty("event_id").GetString().ShouldBe(latest.Id);
         replace.GetProperty("sender").GetString().ShouldBe("@bob:example.org");
-        replace.GetProperty("content").GetProperty("m.new_content").GetProperty("body").GetString().ShouldBe("the cake!");
+        replace.GetProperty("content").GetProperty("m.new_content").GetProperty("body").GetString().ShouldBe(latest.Body);
         replace.GetProperty("origin_server_ts").GetInt64().ShouldBeGreaterThan(0);
     }
 
