@@ -8,26 +8,16 @@ using Ranvier.Storage.Rooms;
 namespace Ranvier.Server.Tests.Api.Rooms;
 
 /// <summary>Room aliases (spec: client-server API "Room aliases", directory.yaml), createRoom's room_alias_name and joining by alias.</summary>
-public sealed class AliasTests : IAsyncLifetime
+public sealed class AliasTests : RoomTestBase
 {
-    private TestHost host = null!;
-    private string alice = null!;
-    private string bob = null!;
-    private string carol = null!;
     private string admin = null!;
     private string guest = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task SetUpAsync()
     {
-        host = await TestHost.StartAsync("server_name: example.org\n");
-        alice = await host.CreateUserWithTokenAsync("alice");
-        bob = await host.CreateUserWithTokenAsync("bob");
-        carol = await host.CreateUserWithTokenAsync("carol");
         admin = await host.CreateUserWithTokenAsync("admin", admin: true);
         guest = await host.CreateUserWithTokenAsync("guest", AccountKind.Guest);
     }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
 
     private Task<string> PublicRoomAsync(string body = """{"preset":"public_chat"}""") => host.Client.CreateRoomAsync(alice, body);
 

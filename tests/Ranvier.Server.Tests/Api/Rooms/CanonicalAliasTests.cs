@@ -4,25 +4,19 @@ using Ranvier.Server.Tests.Infrastructure;
 namespace Ranvier.Server.Tests.Api.Rooms;
 
 /// <summary>Checks on a client's m.room.canonical_alias (spec: room_state.yaml, PUT /rooms/{roomId}/state: M_BAD_ALIAS, M_INVALID_PARAM).</summary>
-public sealed class CanonicalAliasTests : IAsyncLifetime
+public sealed class CanonicalAliasTests : RoomTestBase
 {
-    private TestHost host = null!;
-    private string alice = null!;
     private string roomId = null!;
     private string otherRoomId = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task SetUpAsync()
     {
-        host = await TestHost.StartAsync("server_name: example.org\n");
-        alice = await host.CreateUserWithTokenAsync("alice");
         roomId = await host.Client.CreateRoomAsync(alice);
         otherRoomId = await host.Client.CreateRoomAsync(alice);
         await host.Client.CreateAliasAsync(alice, "#here:example.org", roomId);
         await host.Client.CreateAliasAsync(alice, "#alt:example.org", roomId);
         await host.Client.CreateAliasAsync(alice, "#there:example.org", otherRoomId);
     }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
 
     private Task<HttpResponseMessage> PutAsync(string content) =>
         host.Client.PutJsonAsync($"{RoomClient.Room(roomId)}/state/m.room.canonical_alias", content, alice);

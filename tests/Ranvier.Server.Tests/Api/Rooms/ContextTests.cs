@@ -4,24 +4,8 @@ using static Ranvier.Server.Tests.Api.Rooms.TimelineClient;
 
 namespace Ranvier.Server.Tests.Api.Rooms;
 
-public sealed class ContextTests : IAsyncLifetime
+public sealed class ContextTests : RoomTestBase
 {
-    private TestHost host = null!;
-    private string alice = null!;
-    private string bob = null!;
-    private string charlie = null!;
-
-    public async Task InitializeAsync()
-    {
-        host = await TestHost.StartAsync("server_name: example.org\n");
-        alice = await host.CreateUserWithTokenAsync("alice");
-        bob = await host.CreateUserWithTokenAsync("bob");
-        charlie = await host.CreateUserWithTokenAsync("charlie");
-    }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
-
-    private HttpClient Client => host.Client;
 
     private async Task<(string RoomId, List<string> Sent)> RoomWithMessagesAsync(int count, string preset = "public_chat")
     {
@@ -86,7 +70,7 @@ public sealed class ContextTests : IAsyncLifetime
     {
         var (roomId, sent) = await RoomWithMessagesAsync(1);
         await Client.JoinAsync(bob, roomId);
-        await Client.JoinAsync(charlie, roomId);
+        await Client.JoinAsync(carol, roomId);
         var bobs = await Client.SendTextAsync(bob, roomId, "from bob");
 
         var lazy = await Client.ContextAsync(alice, roomId, bobs, "limit=0" + Filter("""{"lazy_load_members":true}"""));

@@ -5,26 +5,16 @@ using Ranvier.Storage.Accounts;
 namespace Ranvier.Server.Tests.Api.Rooms;
 
 /// <summary>A room's visibility in the published room directory (spec: list_public_rooms.yaml, /directory/list/room/{roomId}).</summary>
-public sealed class DirectoryTests : IAsyncLifetime
+public sealed class DirectoryTests : RoomTestBase
 {
-    private TestHost host = null!;
-    private string alice = null!;
-    private string bob = null!;
-    private string carol = null!;
     private string admin = null!;
     private string guest = null!;
 
-    public async Task InitializeAsync()
+    protected override async Task SetUpAsync()
     {
-        host = await TestHost.StartAsync("server_name: example.org\n");
-        alice = await host.CreateUserWithTokenAsync("alice");
-        bob = await host.CreateUserWithTokenAsync("bob");
-        carol = await host.CreateUserWithTokenAsync("carol");
         admin = await host.CreateUserWithTokenAsync("admin", admin: true);
         guest = await host.CreateUserWithTokenAsync("guest", AccountKind.Guest);
     }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
 
     [Fact]
     public async Task Rooms_are_private_unless_created_with_public_visibility()

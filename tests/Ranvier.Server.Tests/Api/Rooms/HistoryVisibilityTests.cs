@@ -6,24 +6,8 @@ using static Ranvier.Server.Tests.Api.Rooms.TimelineClient;
 namespace Ranvier.Server.Tests.Api.Rooms;
 
 /// <summary>Spec: client-server API, "Room History Visibility" and "Guest access", through /messages and /event.</summary>
-public sealed class HistoryVisibilityTests : IAsyncLifetime
+public sealed class HistoryVisibilityTests : RoomTestBase
 {
-    private TestHost host = null!;
-    private string alice = null!;
-    private string bob = null!;
-    private string charlie = null!;
-
-    public async Task InitializeAsync()
-    {
-        host = await TestHost.StartAsync("server_name: example.org\n");
-        alice = await host.CreateUserWithTokenAsync("alice");
-        bob = await host.CreateUserWithTokenAsync("bob");
-        charlie = await host.CreateUserWithTokenAsync("charlie");
-    }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
-
-    private HttpClient Client => host.Client;
 
     /// <summary>A room with the given visibility that anyone may join (or, with <paramref name="inviteOnly"/>, only the invited).</summary>
     private async Task<string> RoomAsync(string visibility, bool inviteOnly = false)
@@ -119,8 +103,8 @@ public sealed class HistoryVisibilityTests : IAsyncLifetime
         var roomId = await RoomAsync("world_readable");
         var message = await Client.SendTextAsync(alice, roomId, "public");
 
-        (await VisibleBodiesAsync(charlie, roomId)).ShouldBe(["public"]);
-        await ShouldSeeEventAsync(charlie, roomId, message, true);
+        (await VisibleBodiesAsync(carol, roomId)).ShouldBe(["public"]);
+        await ShouldSeeEventAsync(carol, roomId, message, true);
     }
 
     [Fact]
@@ -130,14 +114,14 @@ public sealed class HistoryVisibilityTests : IAsyncLifetime
         await Client.SendTextAsync(alice, roomId, "open");
         await Client.SetStateAsync(alice, roomId, "m.room.history_visibility", "", """{"history_visibility":"joined"}""");
         await Client.SendTextAsync(alice, roomId, "closed");
-        (await Client.GetWithTokenAsync(MessagesPath(roomId, "dir=b"), charlie)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await Client.GetWithTokenAsync(MessagesPath(roomId, "dir=b"), carol)).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
 
-        await Client.JoinAsync(charlie, roomId);
+        await Client.JoinAsync(carol, roomId);
         await Client.SendTextAsync(alice, roomId, "joined");
 
         // The change to joined is visible because the state before it (world_readable) allows it; the preset's
-        // initial "shared" because the default before it is shared and charlie is joined now.
-        var events = await Client.AllBackwardsAsync(charlie, roomId);
+        // initial "shared" because the default before it is shared and carol is joined now.
+        var events = await Client.AllBackwardsAsync(carol, roomId);
         events.Bodies().ShouldBe(["joined", "open"]);
         events.Where(e => e.GetProperty("type").GetString() == "m.room.history_visibility")
             .Select(e => e.GetProperty("content").GetProperty("history_visibility").GetString()).ShouldBe(["joined", "world_readable", "shared"]);

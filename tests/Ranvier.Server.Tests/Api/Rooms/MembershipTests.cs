@@ -5,28 +5,11 @@ using Ranvier.Storage.Accounts;
 
 namespace Ranvier.Server.Tests.Api.Rooms;
 
-public sealed class MembershipTests : IAsyncLifetime
+public sealed class MembershipTests : RoomTestBase
 {
     private const string Alice = "@alice:example.org";
     private const string Bob = "@bob:example.org";
     private const string Carol = "@carol:example.org";
-
-    private TestHost host = null!;
-    private string alice = null!;
-    private string bob = null!;
-    private string carol = null!;
-
-    private HttpClient Client => host.Client;
-
-    public async Task InitializeAsync()
-    {
-        host = await TestHost.StartAsync("server_name: example.org\n");
-        alice = await host.CreateUserWithTokenAsync("alice");
-        bob = await host.CreateUserWithTokenAsync("bob");
-        carol = await host.CreateUserWithTokenAsync("carol");
-    }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
 
     private Task<HttpResponseMessage> PostAsync(string token, string roomId, string action, object body) =>
         Client.PostJsonAsync($"{RoomClient.Room(roomId)}/{action}", JsonSerializer.Serialize(body), token);

@@ -5,24 +5,8 @@ using static Ranvier.Server.Tests.Api.Rooms.TimelineClient;
 
 namespace Ranvier.Server.Tests.Api.Rooms;
 
-public sealed class MessagesTests : IAsyncLifetime
+public sealed class MessagesTests : RoomTestBase
 {
-    private TestHost host = null!;
-    private string alice = null!;
-    private string bob = null!;
-    private string charlie = null!;
-
-    public async Task InitializeAsync()
-    {
-        host = await TestHost.StartAsync("server_name: example.org\n");
-        alice = await host.CreateUserWithTokenAsync("alice");
-        bob = await host.CreateUserWithTokenAsync("bob");
-        charlie = await host.CreateUserWithTokenAsync("charlie");
-    }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
-
-    private HttpClient Client => host.Client;
 
     private async Task<(string RoomId, List<string> Sent)> RoomWithMessagesAsync(int count)
     {
@@ -147,7 +131,7 @@ public sealed class MessagesTests : IAsyncLifetime
     public async Task Lazy_loading_returns_the_member_events_of_the_chunk_senders()
     {
         var (roomId, _) = await RoomWithMessagesAsync(4);
-        await Client.JoinAsync(charlie, roomId);
+        await Client.JoinAsync(carol, roomId);
 
         var page = await Client.MessagesAsync(alice, roomId, "dir=b&limit=2" + Filter("""{"lazy_load_members":true,"types":["m.room.message"]}"""));
 
@@ -164,7 +148,7 @@ public sealed class MessagesTests : IAsyncLifetime
     {
         var (roomId, _) = await RoomWithMessagesAsync(1);
 
-        await (await Client.GetWithTokenAsync(MessagesPath(roomId, "dir=b"), charlie)).ShouldBeMatrixErrorAsync(HttpStatusCode.Forbidden, "M_FORBIDDEN");
+        await (await Client.GetWithTokenAsync(MessagesPath(roomId, "dir=b"), carol)).ShouldBeMatrixErrorAsync(HttpStatusCode.Forbidden, "M_FORBIDDEN");
         await (await Client.GetWithTokenAsync(MessagesPath("!nowhere:example.org", "dir=b"), alice)).ShouldBeMatrixErrorAsync(HttpStatusCode.Forbidden, "M_FORBIDDEN");
         (await Client.GetWithTokenAsync(MessagesPath(roomId, "dir=b"), null)).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }

@@ -2,24 +2,9 @@ using Ranvier.Server.Tests.Infrastructure;
 
 namespace Ranvier.Server.Tests.Api.Rooms;
 
-public sealed class ProfilePropagationTests : IAsyncLifetime
+public sealed class ProfilePropagationTests : RoomTestBase
 {
     private const string Alice = "@alice:example.org";
-
-    private TestHost host = null!;
-    private string alice = null!;
-    private string bob = null!;
-
-    private HttpClient Client => host.Client;
-
-    public async Task InitializeAsync()
-    {
-        host = await TestHost.StartAsync("server_name: example.org\n");
-        alice = await host.CreateUserWithTokenAsync("alice");
-        bob = await host.CreateUserWithTokenAsync("bob");
-    }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
 
     private async Task<string> MemberEventIdAsync(string roomId)
     {

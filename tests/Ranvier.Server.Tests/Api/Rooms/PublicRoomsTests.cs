@@ -6,24 +6,9 @@ using Ranvier.Storage.Accounts;
 namespace Ranvier.Server.Tests.Api.Rooms;
 
 /// <summary>Listing the published room directory (spec: list_public_rooms.yaml, GET and POST /publicRooms).</summary>
-public sealed class PublicRoomsTests : IAsyncLifetime
+public sealed class PublicRoomsTests : RoomTestBase
 {
     private const string PublicRooms = $"{RoomClient.V3}/publicRooms";
-
-    private TestHost host = null!;
-    private string alice = null!;
-    private string bob = null!;
-    private string carol = null!;
-
-    public async Task InitializeAsync()
-    {
-        host = await TestHost.StartAsync("server_name: example.org\n");
-        alice = await host.CreateUserWithTokenAsync("alice");
-        bob = await host.CreateUserWithTokenAsync("bob");
-        carol = await host.CreateUserWithTokenAsync("carol");
-    }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
 
     private async Task<JsonElement> GetAsync(string query = "", string? token = null) =>
         await (await host.Client.GetWithTokenAsync(PublicRooms + query, token)).ShouldBeOkJsonAsync();

@@ -5,22 +5,8 @@ using Ranvier.Storage.Accounts;
 
 namespace Ranvier.Server.Tests.Api.Rooms;
 
-public sealed class RelationsTests : IAsyncLifetime
+public sealed class RelationsTests : RoomTestBase
 {
-    private TestHost host = null!;
-    private string alice = null!;
-    private string bob = null!;
-    private string carol = null!;
-
-    public async Task InitializeAsync()
-    {
-        host = await TestHost.StartAsync("server_name: example.org\n");
-        alice = await host.CreateUserWithTokenAsync("alice");
-        bob = await host.CreateUserWithTokenAsync("bob");
-        carol = await host.CreateUserWithTokenAsync("carol");
-    }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
 
     private async Task<string> RoomWithBobAsync(string body = """{"preset":"public_chat"}""")
     {

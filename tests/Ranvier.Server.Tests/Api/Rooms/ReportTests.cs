@@ -6,22 +6,8 @@ using Ranvier.Storage.Rooms;
 
 namespace Ranvier.Server.Tests.Api.Rooms;
 
-public sealed class ReportTests : IAsyncLifetime
+public sealed class ReportTests : RoomTestBase
 {
-    private TestHost host = null!;
-    private string alice = null!;
-    private string bob = null!;
-    private string carol = null!;
-
-    public async Task InitializeAsync()
-    {
-        host = await TestHost.StartAsync("server_name: example.org\n");
-        alice = await host.CreateUserWithTokenAsync("alice");
-        bob = await host.CreateUserWithTokenAsync("bob");
-        carol = await host.CreateUserWithTokenAsync("carol");
-    }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
 
     private Task<IReadOnlyList<StoredContentReport>> ReportsAsync() => host.Services.GetRequiredService<IContentReportStore>().GetReportsAsync(0, 100);
 

@@ -4,20 +4,8 @@ using Ranvier.Server.Tests.Infrastructure;
 
 namespace Ranvier.Server.Tests.Api.Rooms;
 
-public sealed class RoomCreationTests : IAsyncLifetime
+public sealed class RoomCreationTests : RoomTestBase
 {
-    private TestHost host = null!;
-    private string alice = null!;
-    private string bob = null!;
-
-    public async Task InitializeAsync()
-    {
-        host = await TestHost.StartAsync("server_name: example.org\n");
-        alice = await host.CreateUserWithTokenAsync("alice");
-        bob = await host.CreateUserWithTokenAsync("bob");
-    }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
 
     private async Task<JsonElement[]> StateAsync(string token, string roomId) =>
         (await (await host.Client.GetWithTokenAsync($"{RoomClient.Room(roomId)}/state", token)).ShouldBeOkJsonAsync()).EnumerateArray().ToArray();

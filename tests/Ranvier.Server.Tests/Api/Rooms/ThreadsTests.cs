@@ -3,22 +3,8 @@ using Ranvier.Server.Tests.Infrastructure;
 
 namespace Ranvier.Server.Tests.Api.Rooms;
 
-public sealed class ThreadsTests : IAsyncLifetime
+public sealed class ThreadsTests : RoomTestBase
 {
-    private TestHost host = null!;
-    private string alice = null!;
-    private string bob = null!;
-    private string carol = null!;
-
-    public async Task InitializeAsync()
-    {
-        host = await TestHost.StartAsync("server_name: example.org\n");
-        alice = await host.CreateUserWithTokenAsync("alice");
-        bob = await host.CreateUserWithTokenAsync("bob");
-        carol = await host.CreateUserWithTokenAsync("carol");
-    }
-
-    public async Task DisposeAsync() => await host.DisposeAsync();
 
     private async Task<string> RoomAsync(string preset = "public_chat")
     {
