@@ -10,7 +10,7 @@ namespace Ranvier.Server.Services.Rooms;
 /// Reads stored room events back as <see cref="Pdu"/>s of their room's version, and the parts of a room's current
 /// state that services ask about. Room versions never change, so they are cached for the life of the process.
 /// </summary>
-public sealed class RoomEventReader(IRoomEventStore store)
+public sealed class RoomEventReader(IRoomEventStore store, IRoomRelationsStore relations)
 {
     private readonly ConcurrentDictionary<string, RoomVersion> _versions = new(StringComparer.Ordinal);
 
@@ -53,15 +53,23 @@ public sealed class RoomEventReader(IRoomEventStore store)
         return ToPdu(stored, version);
     }
 
-    /// <summary>The current-state events of a room at <paramref name="keys"/>, as PDUs keyed the way the auth rules look them up.</summary>
+    /// <summary>
+    /// The current-state events of a room at <paramref name="keys"/>, as PDUs keyed the way the auth rules look them
+    /// up. A redacted state event stays in the state in its redacted form (spec: "Redactions": the auth rules and
+    /// clients see only the keys the room version's redaction algorithm keeps).
+    /// </summary>
     public async Task<Dictionary<(string Type, string StateKey), Pdu>> GetCurrentStateAsync(
         string roomId, RoomVersion version, IReadOnlyCollection<StateKey> keys, CancellationToken cancellationToken)
     {
         var found = await store.GetCurrentStateEventsAsync(roomId, keys, cancellationToken).ConfigureAwait(false);
+        var redacted = found.Count == 0
+            ? new Dictionary<string, StoredEvent>()
+            : await relations.GetRedactionsAsync([.. found.Values.Select(e => e.EventId)], cancellationToken).ConfigureAwait(false);
         var state = new Dictionary<(string Type, string StateKey), Pdu>(found.Count);
         foreach (var (key, stored) in found)
         {
-            state[(key.Type, key.Key)] = ToPdu(stored, version);
+            var pdu = ToPdu(stored, version);
+            state[(key.Type, key.Key)] = redacted.ContainsKey(stored.EventId) ? Pdu.Parse(Redaction.Redact(pdu.Json, version), version, pdu.EventId) : pdu;
         }
 
         return state;

@@ -156,4 +156,21 @@ public sealed class RedactionTests : RoomTestBase
         await host.Client.RedactAsync(alice, roomId, topicId);
         (await host.Client.GetEventAsync(alice, roomId, topicId)).GetProperty("content").EnumerateObject().ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task A_redacted_state_event_counts_in_its_redacted_form_for_the_auth_rules()
+    {
+        // v10 redaction keeps ban, kick, redact, users and events of power levels, but not "invite".
+        var roomId = await host.Client.CreateRoomAsync(alice, """{"room_version":"10","preset":"public_chat","power_level_content_override":{"invite":50}}""");
+        await host.Client.JoinAsync(bob, roomId);
+        var levels = await host.Client.SetStateAsync(alice, roomId, "m.room.power_levels", "",
+            """{"users":{"@alice:example.org":100},"invite":50,"state_default":50,"events_default":0}""");
+        await (await host.Client.PostJsonAsync($"{RoomClient.Room(roomId)}/invite", """{"user_id":"@carol:example.org"}""", bob))
+            .ShouldBeMatrixErrorAsync(HttpStatusCode.Forbidden, "M_FORBIDDEN");
+
+        await host.Client.RedactAsync(alice, roomId, levels);
+
+        await host.Client.InviteAsync(bob, roomId, "@carol:example.org");
+        (await host.Client.GetStateContentAsync(alice, roomId, "m.room.power_levels")).TryGetProperty("invite", out _).ShouldBeFalse();
+    }
 }
