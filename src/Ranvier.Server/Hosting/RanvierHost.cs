@@ -7,6 +7,7 @@ using Ranvier.Server.Configuration;
 using Ranvier.Server.Http;
 using Ranvier.Server.Services.Auth;
 using Ranvier.Server.Services.Keys;
+using Ranvier.Server.Services.Rooms;
 using Ranvier.Storage;
 
 namespace Ranvier.Server.Hosting;
@@ -58,6 +59,10 @@ public static partial class RanvierHost
         var store = await StoreFactory.OpenAsync(options, cancellationToken);
         // UIA sessions live in memory, so no registration-token use can still be pending from before this start.
         await store.RegistrationTokens.ClearPendingAsync(cancellationToken);
+        // The notify step starts where the store's stream ends, so waiters compare against real positions.
+        var notifier = new StreamNotifier();
+        notifier.Advance(await store.Rooms.GetMaxStreamPositionAsync(cancellationToken));
+        builder.Services.AddSingleton(notifier);
         // Registered through a factory so the container disposes it at shutdown: the writer drains, the file closes.
         builder.Services.AddSingleton<IRanvierStore>(_ => store);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Accounts);

@@ -32,7 +32,6 @@ internal static class ServiceRegistration
         .AddSingleton<UrlPreviewService>()
         .AddHostedService<MediaStartup>()
         .AddSingleton<RoomLocks>()
-        .AddSingleton<StreamNotifier>()
         .AddSingleton<RoomEventReader>()
         .AddSingleton<RoomEventPipeline>()
         .AddSingleton<ClientEventSerializer>()

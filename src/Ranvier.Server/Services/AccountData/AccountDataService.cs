@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Ranvier.Protocol.Identifiers;
 using Ranvier.Server.Http;
 using Ranvier.Server.Services.Auth;
+using Ranvier.Server.Services.Rooms;
 using Ranvier.Storage.UserData;
 
 namespace Ranvier.Server.Services.AccountData;
@@ -12,7 +13,7 @@ namespace Ranvier.Server.Services.AccountData;
 /// Account data (spec: client-server API, "Client Config"): per-user JSON objects by type, global or per room.
 /// Each write takes a position on the global stream, so /sync can deliver what changed after a position.
 /// </summary>
-public sealed class AccountDataService(IUserDataStore store)
+public sealed class AccountDataService(IUserDataStore store, StreamNotifier notifier)
 {
     /// <summary>Event types longer than this (UTF-8 bytes) are refused, as for event types in rooms.</summary>
     public const int MaxTypeBytes = 255;
@@ -30,8 +31,9 @@ public sealed class AccountDataService(IUserDataStore store)
             throw new MatrixError(StatusCodes.Status405MethodNotAllowed, "M_BAD_JSON", $"Cannot set {type} through this API");
         }
 
-        // TODO(sync): wake the user's long-polling /sync requests once a notifier exists.
-        return await store.SetAccountDataAsync(context.UserId, room, type, StoredJson.Write(content), cancellationToken);
+        var position = await store.SetAccountDataAsync(context.UserId, room, type, StoredJson.Write(content), cancellationToken);
+        notifier.Advance(position);
+        return position;
     }
 
     /// <summary>GET account data; 404 M_NOT_FOUND when none of this type is stored.</summary>
