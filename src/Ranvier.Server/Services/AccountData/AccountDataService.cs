@@ -61,8 +61,8 @@ public sealed class AccountDataService(IUserDataStore store, StreamNotifier noti
                 throw MatrixError.InvalidParam($"Invalid room ID: {error}");
             }
 
-            // Rooms do not exist yet, so any valid room ID is accepted. TODO(rooms): require that the user
-            // is (or was) in the room, as Synapse does, once membership is stored.
+            // Any valid room ID is accepted: the spec asks for no membership here, and a client may keep data
+            // (tags, read markers) for a room it has left or not yet joined. Only the user's own data is reachable.
             room = parsed.ToString();
         }
 
