@@ -7,7 +7,7 @@ using Ranvier.Server.Configuration;
 using Ranvier.Server.Http;
 using Ranvier.Server.Services.Auth;
 using Ranvier.Server.Services.Keys;
-using Ranvier.Server.Services.Rooms;
+using Ranvier.Server.Services.Sync;
 using Ranvier.Storage;
 
 namespace Ranvier.Server.Hosting;

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Ranvier.Protocol.Identifiers;
 using Ranvier.Server.Http;
 using Ranvier.Server.Services.Auth;
-using Ranvier.Server.Services.Rooms;
+using Ranvier.Server.Services.Sync;
 using Ranvier.Storage.UserData;
 
 namespace Ranvier.Server.Services.AccountData;

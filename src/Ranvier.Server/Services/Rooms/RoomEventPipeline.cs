@@ -8,6 +8,7 @@ using Ranvier.Protocol.Rooms;
 using Ranvier.Server.Configuration;
 using Ranvier.Server.Http;
 using Ranvier.Server.Services.Keys;
+using Ranvier.Server.Services.Sync;
 using Ranvier.Storage.Rooms;
 
 namespace Ranvier.Server.Services.Rooms;

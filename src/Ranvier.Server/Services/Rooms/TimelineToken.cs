@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ranvier.Server.Http;
+using Ranvier.Server.Services.Sync;
 using Ranvier.Storage.Rooms;
 
 namespace Ranvier.Server.Services.Rooms;
@@ -7,7 +8,8 @@ namespace Ranvier.Server.Services.Rooms;
 /// <summary>
 /// The pagination tokens of a room's timeline (spec: GET /rooms/{roomId}/messages, <c>from</c>/<c>to</c>; the tokens
 /// are opaque to clients). <c>t&lt;depth&gt;_&lt;nid&gt;</c> is a topological gap (<see cref="TopologicalPosition"/>);
-/// <c>s&lt;position&gt;</c> is a stream position as /sync hands out in <c>prev_batch</c>, converted to a topological gap
+/// <c>s&lt;position&gt;</c> is a stream position as /sync hands out in <c>prev_batch</c> (a whole /sync
+/// <see cref="SyncToken"/> is accepted too), converted to a topological gap
 /// when used. Anything else is 400 M_INVALID_PARAM.
 /// </summary>
 public readonly record struct TimelineToken
@@ -35,6 +37,11 @@ public readonly record struct TimelineToken
         if (token.Length > 1 && token[0] == 's' && long.TryParse(token.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var stream))
         {
             return OfStream(stream);
+        }
+
+        if (SyncToken.TryParse(token, out var syncToken))
+        {
+            return OfStream(syncToken.Stream);
         }
 
         var separator = token.IndexOf('_', StringComparison.Ordinal);

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Ranvier.Server.Services.Rooms;
+using Ranvier.Server.Services.Sync;
 using Ranvier.Server.Tests.Infrastructure;
 using Ranvier.Storage.Rooms;
 
@@ -16,9 +16,9 @@ public sealed class StreamNotificationTests : RoomTestBase
         var roomId = await Client.CreateRoomAsync(alice);
         notifier.Position.ShouldBe(await store.GetMaxStreamPositionAsync());
 
-        var waiting = notifier.WaitBeyondAsync(notifier.Position, CancellationToken.None);
+        var waiting = notifier.WaitBeyondAsync(notifier.Current, CancellationToken.None);
         await Client.SendTextAsync(alice, roomId, "wake up");
-        (await waiting.WaitAsync(TimeSpan.FromSeconds(10))).ShouldBe(await store.GetMaxStreamPositionAsync());
+        (await waiting.WaitAsync(TimeSpan.FromSeconds(10))).Stream.ShouldBe(await store.GetMaxStreamPositionAsync());
 
         var before = notifier.Position;
         await (await Client.PutJsonAsync("/_matrix/client/v3/user/@alice:example.org/account_data/org.example.x", "{}", alice)).ShouldBeOkJsonAsync();
