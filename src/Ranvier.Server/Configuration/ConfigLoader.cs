@@ -221,7 +221,7 @@ public static class ConfigLoader
         return new RanvierOptions
         {
             ServerName = c.ServerName,
-            PublicBaseUrl = baseUrl ?? new Uri($"http://{c.ServerName}/"),
+            PublicBaseUrl = baseUrl,
             DataDirectory = dataDirectory,
             ListenAddress = address!,
             ListenPort = c.Listen.Port,

@@ -49,8 +49,11 @@ public sealed record RanvierOptions
     /// <summary>The server name: the part after the colon in this server's user IDs.</summary>
     public required string ServerName { get; init; }
 
-    /// <summary>The URL clients use to reach this server (ends with '/').</summary>
-    public required Uri PublicBaseUrl { get; init; }
+    /// <summary>
+    /// The URL clients use to reach this server (ends with '/'); null when not configured, and then a client is told
+    /// the origin it used itself (a zero-config server cannot know its public address).
+    /// </summary>
+    public required Uri? PublicBaseUrl { get; init; }
 
     public required string DataDirectory { get; init; }
 

@@ -27,6 +27,18 @@ public class DiscoveryEndpointsTests
     }
 
     [Fact]
+    public async Task Without_a_public_base_url_well_known_client_names_the_origin_the_client_used()
+    {
+        await using var host = await TestHost.StartAsync("server_name: example.org\n");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/matrix/client");
+        request.Headers.Host = "127.0.0.1:45678";
+
+        var body = await (await host.Client.SendAsync(request)).ShouldBeOkJsonAsync();
+
+        body.GetProperty("m.homeserver").GetProperty("base_url").GetString().ShouldBe("http://127.0.0.1:45678");
+    }
+
+    [Fact]
     public async Task Well_known_client_prefers_the_configured_url()
     {
         await using var host = await TestHost.StartAsync("well_known:\n  client_base_url: https://chat.example.org\n");

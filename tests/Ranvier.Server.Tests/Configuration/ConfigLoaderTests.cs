@@ -22,7 +22,7 @@ public class ConfigLoaderTests
         options.DataDirectory.ShouldBe(Path.GetFullPath("./data"));
         options.SqlitePath.ShouldBe(Path.Combine(options.DataDirectory, "ranvier.db"));
         options.SigningKeyPath.ShouldBe(Path.Combine(options.DataDirectory, "signing.key"));
-        options.PublicBaseUrl.ShouldBe(new Uri("http://localhost:8008/"));
+        options.PublicBaseUrl.ShouldBeNull();
         options.LogLevel.ShouldBe(LogLevel.Information);
         options.ConfigPath.ShouldBeNull();
     }
@@ -73,7 +73,7 @@ public class ConfigLoaderTests
         options.WellKnownServerDelegation.ShouldBe("matrix.example.org:443");
         options.LogFormat.ShouldBe(LogFormat.Json);
         options.LogLevel.ShouldBe(LogLevel.Debug);
-        options.PublicBaseUrl.ShouldBe(new Uri("http://example.org/"));
+        options.PublicBaseUrl.ShouldBeNull();
     }
 
     [Fact]

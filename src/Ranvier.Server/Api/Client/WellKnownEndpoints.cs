@@ -13,11 +13,14 @@ internal static class WellKnownEndpoints
         app.MapGet("/.well-known/matrix/server", GetServer);
     }
 
-    /// <summary>GET /.well-known/matrix/client — where clients find the homeserver (configured, else the public base URL).</summary>
-    private static WellKnownClientResponse GetClient(RanvierOptions options)
+    /// <summary>
+    /// GET /.well-known/matrix/client — where clients find the homeserver: the configured client URL, else the public
+    /// base URL, else the origin the request came to (behind a proxy, set <c>public_baseurl</c>).
+    /// </summary>
+    private static WellKnownClientResponse GetClient(RanvierOptions options, HttpRequest request)
     {
-        var baseUrl = (options.WellKnownClientBaseUrl ?? options.PublicBaseUrl).ToString().TrimEnd('/');
-        return new WellKnownClientResponse(new HomeserverInfo(baseUrl));
+        var baseUrl = options.WellKnownClientBaseUrl?.ToString() ?? options.PublicBaseUrl?.ToString() ?? $"{request.Scheme}://{request.Host}";
+        return new WellKnownClientResponse(new HomeserverInfo(baseUrl.TrimEnd('/')));
     }
 
     /// <summary>GET /.well-known/matrix/server — federation delegation, only when configured.</summary>
