@@ -93,7 +93,7 @@ public sealed class RoomSyncBuilder(IRoomEventStore store, SyncTimelineReader ti
 
         // 3. Lazy-loading: members of the timeline's senders (and of the user when the room is new to the client, and the
         // heroes); after a gap, every member change in it, redundant or not.
-        if (lazy && reference is not null)
+        if (lazy)
         {
             var wanted = timeline.Events.Select(e => e.Sender).ToHashSet(StringComparer.Ordinal);
             if (room.FromScratch)
@@ -115,10 +115,11 @@ public sealed class RoomSyncBuilder(IRoomEventStore store, SyncTimelineReader ti
                 }
             }
 
-            foreach (var member in wanted)
+            var wantedKeys = wanted.Select(m => new StateKey(EventTypes.Member, m)).Where(k => !delta.ContainsKey(k)).ToList();
+            var members = reference ?? await MembersAtTimelineStartAsync(timeline, wantedKeys, cancellationToken).ConfigureAwait(false);
+            foreach (var key in wantedKeys)
             {
-                var key = new StateKey(EventTypes.Member, member);
-                if (!delta.ContainsKey(key) && reference.TryGetValue(key, out var eventId) && !timelineIds.Contains(eventId))
+                if (members.TryGetValue(key, out var eventId) && !timelineIds.Contains(eventId))
                 {
                     delta[key] = eventId;
                 }
@@ -158,6 +159,20 @@ public sealed class RoomSyncBuilder(IRoomEventStore store, SyncTimelineReader ti
         }
 
         return new RoomSyncParts(timeline, stateEvents, request.UseStateAfter, summary);
+    }
+
+    /// <summary>The member events at <paramref name="keys"/> in the state before the first timeline event (one keyed read).</summary>
+    private async Task<IReadOnlyDictionary<StateKey, string>> MembersAtTimelineStartAsync(
+        SyncTimeline timeline, List<StateKey> keys, CancellationToken cancellationToken)
+    {
+        if (timeline.Events.Count == 0 || keys.Count == 0)
+        {
+            return new Dictionary<StateKey, string>();
+        }
+
+        var first = timeline.Events[0];
+        var states = await store.GetStateEventsAtEventsAsync([first.EventNid], keys, StatePoint.Before, cancellationToken).ConfigureAwait(false);
+        return states.GetValueOrDefault(first.EventNid)?.ToDictionary(kv => kv.Key, kv => kv.Value.EventId) ?? [];
     }
 
     private async Task<bool> IsNamedAsync(string roomId, CancellationToken cancellationToken)
