@@ -28,7 +28,7 @@ public sealed class SyncService(
         }
 
         var upto = NotBefore(notifier.Current, request.Since);
-        var (response, joined) = await ComputeAsync(request, upto, cancellationToken).ConfigureAwait(false);
+        var (response, joined, roomsEmpty) = await ComputeAsync(request, upto, cancellationToken).ConfigureAwait(false);
         if (!response.IsEmpty || request.Since is null || request.FullState || timeout <= TimeSpan.Zero)
         {
             return response;
@@ -51,8 +51,9 @@ public sealed class SyncService(
 
             // Most wake-ups concern other users: the change index says so without touching the store.
             // Rooms and account data had nothing up to the old position; if nothing up to the new one concerns them
-            // either, only the contributors can have news.
-            var roomsMayChange = changes.MayConcern(request.UserId, joined, upto.Stream, next.Stream);
+            // either, only the contributors can have news. (A room section that only looked empty, e.g. a new room whose
+            // events the filter hides, is recomputed so it is not lost.)
+            var roomsMayChange = !roomsEmpty || changes.MayConcern(request.UserId, joined, upto.Stream, next.Stream);
             upto = next;
             if (!roomsMayChange)
             {
@@ -66,7 +67,7 @@ public sealed class SyncService(
                 return response;
             }
 
-            (response, joined) = await ComputeAsync(request, upto, cancellationToken).ConfigureAwait(false);
+            (response, joined, roomsEmpty) = await ComputeAsync(request, upto, cancellationToken).ConfigureAwait(false);
             if (!response.IsEmpty)
             {
                 return response;
@@ -74,8 +75,11 @@ public sealed class SyncService(
         }
     }
 
-    /// <summary>The whole response for the window up to <paramref name="upto"/>, and the rooms the user is joined to then.</summary>
-    private async Task<(SyncResponse Response, IReadOnlySet<string> Joined)> ComputeAsync(SyncRequest request, SyncToken upto, CancellationToken cancellationToken)
+    /// <summary>
+    /// The whole response for the window up to <paramref name="upto"/>, the rooms the user is joined to then, and whether
+    /// the rooms and account data added nothing at all (before the contributors).
+    /// </summary>
+    private async Task<(SyncResponse Response, IReadOnlySet<string> Joined, bool RoomsEmpty)> ComputeAsync(SyncRequest request, SyncToken upto, CancellationToken cancellationToken)
     {
         var syncRooms = await memberships.GetRoomsAsync(request, upto.Stream, cancellationToken).ConfigureAwait(false);
         var joined = syncRooms.Where(r => r.Section == SyncSection.Join).Select(r => r.RoomId).ToHashSet(StringComparer.Ordinal);
@@ -91,8 +95,10 @@ public sealed class SyncService(
         }
 
         await rooms.AddAsync(window, syncRooms, byRoom, response, cancellationToken).ConfigureAwait(false);
+        var roomsEmpty = response.AccountData.Count == 0 && response.Join.Count == 0 && response.Invite.Count == 0
+            && response.Knock.Count == 0 && response.Leave.Count == 0;
         await ContributeAsync(window, response, cancellationToken).ConfigureAwait(false);
-        return (response, joined);
+        return (response, joined, roomsEmpty);
     }
 
     private async Task ContributeAsync(SyncWindow window, SyncResponse response, CancellationToken cancellationToken)
