@@ -160,6 +160,22 @@ public sealed class SyncMembershipTests : RoomTestBase
         sync.NextBatch().ShouldStartWith("s");
     }
 
+    [Fact]
+    public async Task An_unnamed_room_s_summary_names_heroes_and_counts_members_and_a_named_one_has_no_heroes()
+    {
+        var unnamed = await SharedRoomAsync();
+        await Client.InviteAsync(alice, unnamed, "@carol:example.org");
+        var named = await Client.CreateRoomAsync(alice, """{"name":"Has a name"}""");
+
+        var sync = await Client.SyncAsync(alice);
+
+        var summary = sync.RequireRoom(unnamed).GetProperty("summary");
+        summary.GetProperty("m.heroes").EnumerateArray().Select(h => h.GetString()).ShouldBe(["@bob:example.org", "@carol:example.org"]);
+        summary.GetProperty("m.joined_member_count").GetInt32().ShouldBe(2);
+        summary.GetProperty("m.invited_member_count").GetInt32().ShouldBe(1);
+        sync.RequireRoom(named).GetProperty("summary").GetProperty("m.heroes").GetArrayLength().ShouldBe(0);
+    }
+
     /// <summary>A room of alice's that bob joined.</summary>
     private async Task<string> SharedRoomAsync()
     {

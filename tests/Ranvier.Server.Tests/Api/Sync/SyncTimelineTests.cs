@@ -30,6 +30,26 @@ public sealed class SyncTimelineTests : RoomTestBase
     }
 
     [Fact]
+    public async Task An_initial_sync_of_a_long_room_is_limited_and_its_prev_batch_reaches_the_start()
+    {
+        var roomId = await Client.CreateRoomAsync(alice);
+        for (var i = 0; i < 15; i++)
+        {
+            await Client.SendTextAsync(alice, roomId, $"m{i}");
+        }
+
+        var room = (await Client.SyncAsync(alice)).RequireRoom(roomId);
+
+        room.GetProperty("timeline").GetProperty("limited").GetBoolean().ShouldBeTrue();
+        var prevBatch = room.GetProperty("timeline").GetProperty("prev_batch").GetString()!;
+        var page = await (await Client.GetWithTokenAsync(
+            $"{RoomClient.Room(roomId)}/messages?dir=b&limit=100&from={Uri.EscapeDataString(prevBatch)}", alice)).ShouldBeOkJsonAsync();
+        var older = page.GetProperty("chunk").EnumerateArray().Select(e => e.GetProperty("event_id").GetString()!).ToList();
+        page.GetProperty("chunk")[older.Count - 1].GetProperty("type").GetString().ShouldBe("m.room.create");
+        older.Intersect(room.TimelineIds()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task State_changed_in_the_gap_is_in_state_and_not_in_the_timeline()
     {
         var roomId = await Client.CreateRoomAsync(alice, """{"name":"Old name"}""");
