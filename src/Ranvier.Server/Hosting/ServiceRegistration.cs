@@ -7,6 +7,7 @@ using Ranvier.Server.Services.Media;
 using Ranvier.Server.Services.Profiles;
 using Ranvier.Server.Services.RateLimiting;
 using Ranvier.Server.Services.Rooms;
+using Ranvier.Server.Services.Sync;
 
 namespace Ranvier.Server.Hosting;
 
@@ -53,5 +54,16 @@ internal static class ServiceRegistration
         .AddSingleton<RelationsService>()
         .AddSingleton<ContentReportService>()
         .AddSingleton<EventVisibility>()
-        .AddSingleton<RoomTimeline>();
+        .AddSingleton<RoomTimeline>()
+        .AddSingleton<SyncChangeIndex>()
+        .AddSingleton<LazyMemberCache>()
+        .AddSingleton<SyncMemberships>()
+        .AddSingleton<SyncTimelineReader>()
+        .AddSingleton<SyncStateReader>()
+        .AddSingleton<SyncEventFormatter>()
+        .AddSingleton<StrippedState>()
+        .AddSingleton<RoomSyncBuilder>()
+        .AddSingleton<RoomsSync>()
+        .AddSingleton<AccountDataSync>()
+        .AddSingleton<SyncService>();
 }
