@@ -43,6 +43,9 @@ internal static class EndpointRegistration
             client.MapRedactionEndpoints();
             client.MapReportEndpoints();
             client.MapRoomTimelineEndpoints();
+            client.MapTypingEndpoints();
+            client.MapReceiptEndpoints();
+            client.MapReadMarkerEndpoints();
         }
 
         var clientV1 = app.MapGroup("/_matrix/client/v1");

@@ -26,6 +26,7 @@ public sealed partial class RoomEventPipeline(
     RoomLocks locks,
     StreamNotifier notifier,
     TimeProvider time,
+    IEnumerable<IRoomEventObserver> observers,
     ILogger<RoomEventPipeline> logger)
 {
     /// <summary>At most this many forward extremities become one event's prev_events (spec: rooms merge forks by referencing them).</summary>
@@ -143,6 +144,11 @@ public sealed partial class RoomEventPipeline(
         if (persisted.StreamPosition is { } position)
         {
             notifier.Advance(position);
+        }
+
+        foreach (var observer in observers)
+        {
+            observer.OnPersisted(pdu);
         }
     }
 
