@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Ranvier.Server.Configuration;
 using Ranvier.Server.Http;
 using Ranvier.Server.Services.Auth;
@@ -20,8 +19,8 @@ internal static class ReceiptEndpoints
         string roomId, string receiptType, string eventId, HttpRequest request, RequestContext context, RanvierOptions options,
         ReceiptService receipts, ReadMarkerService readMarkers, CancellationToken cancellationToken)
     {
-        // Some clients post no body at all; an empty body is read as {}.
-        var body = request.ContentLength == 0 ? new JsonObject() : await JsonBody.ReadObjectAsync(request, options.MaxJsonBodyBytes, cancellationToken);
+        // Some clients post no body at all; it reads as {}.
+        var body = await JsonBody.ReadObjectOrEmptyAsync(request, options.MaxJsonBodyBytes, cancellationToken);
         var threadId = JsonFields.OptionalString(body, "thread_id");
         if (threadId is not null && threadId != ReceiptTypes.MainThread && !ReadMarkerRequests.IsEventId(threadId))
         {
