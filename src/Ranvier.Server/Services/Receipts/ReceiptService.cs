@@ -16,7 +16,7 @@ namespace Ranvier.Server.Services.Receipts;
 /// ignored (as Synapse does), so a client replaying old receipts cannot rewind anyone's read position. Each stored
 /// receipt takes a position on the global stream and wakes /sync.
 /// </summary>
-public sealed class ReceiptService(IReceiptStore store, RoomEventReader reader, EventVisibility visibility, StreamNotifier notifier, TimeProvider time)
+public sealed class ReceiptService(IReceiptStore store, RoomEventReader reader, EventVisibility visibility, StreamNotifier notifier, SyncChangeIndex syncChanges, TimeProvider time)
 {
     /// <summary>How many relations to follow from an event towards its thread root (spec: "a maximum of 3 hops is recommended").</summary>
     private const int MaxThreadHops = 3;
@@ -88,7 +88,9 @@ public sealed class ReceiptService(IReceiptStore store, RoomEventReader reader, 
         switch (result.Outcome)
         {
             case ReceiptWriteOutcome.Stored:
-                notifier.Advance(result.StreamPosition!.Value);
+                // Recorded as touching no room's timeline and no account data, so a woken sync asks only the contributors.
+                syncChanges.Other(result.StreamPosition!.Value);
+                notifier.Advance(result.StreamPosition.Value);
                 break;
             case ReceiptWriteOutcome.UnknownEvent:
                 throw MatrixError.NotFound("Event not found.");
