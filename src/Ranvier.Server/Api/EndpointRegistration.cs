@@ -44,6 +44,9 @@ internal static class EndpointRegistration
             client.MapReportEndpoints();
             client.MapRoomTimelineEndpoints();
             client.MapSyncEndpoints();
+            client.MapTypingEndpoints();
+            client.MapReceiptEndpoints();
+            client.MapReadMarkerEndpoints();
         }
 
         var clientV1 = app.MapGroup("/_matrix/client/v1");

@@ -6,8 +6,10 @@ using Ranvier.Server.Services.Filters;
 using Ranvier.Server.Services.Media;
 using Ranvier.Server.Services.Profiles;
 using Ranvier.Server.Services.RateLimiting;
+using Ranvier.Server.Services.Receipts;
 using Ranvier.Server.Services.Rooms;
 using Ranvier.Server.Services.Sync;
+using Ranvier.Server.Services.Typing;
 
 namespace Ranvier.Server.Hosting;
 
@@ -65,5 +67,12 @@ internal static class ServiceRegistration
         .AddSingleton<RoomSyncBuilder>()
         .AddSingleton<RoomsSync>()
         .AddSingleton<AccountDataSync>()
-        .AddSingleton<SyncService>();
+        .AddSingleton<SyncService>()
+        .AddSingleton<TypingTracker>()
+        .AddSingleton<IRoomEventObserver>(services => services.GetRequiredService<TypingTracker>())
+        .AddSingleton<TypingService>()
+        .AddSingleton<ISyncContributor, TypingSyncContributor>()
+        .AddSingleton<ReceiptService>()
+        .AddSingleton<ReadMarkerService>()
+        .AddSingleton<ISyncContributor, ReceiptSyncContributor>();
 }

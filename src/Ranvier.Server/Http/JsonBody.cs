@@ -18,7 +18,14 @@ public static class JsonBody
     };
 
     /// <summary>Reads the body as a JSON object.</summary>
-    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    public static Task<JsonObject> ReadObjectAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken) =>
+        ReadAsync(request, maxBytes, allowEmpty: false, cancellationToken);
+
+    /// <summary>Reads the body as a JSON object, an absent or empty body being <c>{}</c> (for endpoints clients often call without one).</summary>
+    public static Task<JsonObject> ReadObjectOrEmptyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken) =>
+        ReadAsync(request, maxBytes, allowEmpty: true, cancellationToken);
+
+    private static async Task<JsonObject> ReadAsync(HttpRequest request, int maxBytes, bool allowEmpty, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.ContentLength > maxBytes)
@@ -36,7 +43,7 @@ public static class JsonBody
                 throw MatrixError.TooLarge();
             }
 
-            return Parse(buffer);
+            return allowEmpty && buffer.IsEmpty ? [] : Parse(buffer);
         }
         finally
         {

@@ -37,6 +37,19 @@ public sealed class AccountDataService(IUserDataStore store, StreamNotifier noti
         return position;
     }
 
+    /// <summary>
+    /// Writes account data of a type the server manages, on the server's own authority (the read markers API sets
+    /// m.fully_read this way); the caller has checked the user, room and content. Returns the stream position.
+    /// </summary>
+    public async Task<long> SetServerManagedAsync(string userId, string? roomId, string type, JsonObject content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var position = await store.SetAccountDataAsync(userId, roomId, type, StoredJson.Write(content), cancellationToken);
+        syncChanges.AccountData(position, userId);
+        notifier.Advance(position);
+        return position;
+    }
+
     /// <summary>GET account data; 404 M_NOT_FOUND when none of this type is stored.</summary>
     public async Task<JsonObject> GetAsync(RequestContext context, string userId, string? roomId, string type, CancellationToken cancellationToken)
     {

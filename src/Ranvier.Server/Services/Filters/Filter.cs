@@ -30,6 +30,9 @@ public record EventFilter
         && !(NotSenders?.Contains(sender, StringComparer.Ordinal) ?? false)
         && (Senders is null || Senders.Contains(sender, StringComparer.Ordinal));
 
+    /// <summary>Whether events of this type pass the type lists (for events without a sender, such as m.typing).</summary>
+    public bool AllowsType(string type) => !Matches(NotTypes, type) && (Types is null || Matches(Types, type));
+
     private static bool Matches(IReadOnlyList<string>? patterns, string type) =>
         patterns is not null && patterns.Any(p => TypePattern.Matches(p, type));
 }

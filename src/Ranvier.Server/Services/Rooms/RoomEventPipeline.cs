@@ -27,6 +27,7 @@ public sealed partial class RoomEventPipeline(
     StreamNotifier notifier,
     SyncChangeIndex syncChanges,
     TimeProvider time,
+    IEnumerable<IRoomEventObserver> observers,
     ILogger<RoomEventPipeline> logger)
 {
     /// <summary>At most this many forward extremities become one event's prev_events (spec: rooms merge forks by referencing them).</summary>
@@ -146,6 +147,11 @@ public sealed partial class RoomEventPipeline(
             // Recorded before it is announced, so a woken /sync finds it (see SyncChangeIndex).
             syncChanges.RoomEvent(position, pdu.RoomId, pdu.Type == EventTypes.Member ? pdu.StateKey : null);
             notifier.Advance(position);
+        }
+
+        foreach (var observer in observers)
+        {
+            observer.OnPersisted(pdu);
         }
     }
 
