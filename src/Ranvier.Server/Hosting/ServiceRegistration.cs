@@ -5,8 +5,10 @@ using Ranvier.Server.Services.Devices;
 using Ranvier.Server.Services.Filters;
 using Ranvier.Server.Services.Media;
 using Ranvier.Server.Services.Profiles;
+using Ranvier.Server.Services.Push;
 using Ranvier.Server.Services.RateLimiting;
 using Ranvier.Server.Services.Rooms;
+using Ranvier.Server.Services.Sync;
 
 namespace Ranvier.Server.Hosting;
 
@@ -53,5 +55,7 @@ internal static class ServiceRegistration
         .AddSingleton<RelationsService>()
         .AddSingleton<ContentReportService>()
         .AddSingleton<EventVisibility>()
-        .AddSingleton<RoomTimeline>();
+        .AddSingleton<RoomTimeline>()
+        .AddSingleton<PushRuleService>()
+        .AddSingleton<ISyncContributor, PushRulesSyncContributor>();
 }
