@@ -3,9 +3,8 @@ using System.Text.Json.Nodes;
 using Ranvier.Protocol.Identifiers;
 using Ranvier.Protocol.Push;
 using Ranvier.Server.Http;
+using Ranvier.Server.Services.AccountData;
 using Ranvier.Server.Services.Rooms;
-using Ranvier.Server.Services.Sync;
-using Ranvier.Storage.UserData;
 
 namespace Ranvier.Server.Services.Push;
 
@@ -15,7 +14,7 @@ namespace Ranvier.Server.Services.Push;
 /// reaches /sync like any account data; clients cannot write that type directly (AccountDataService refuses it).
 /// Users who never edited a rule have nothing stored and get the server defaults.
 /// </summary>
-public sealed partial class PushRuleService(IUserDataStore store, StreamNotifier notifier, ILogger<PushRuleService> logger)
+public sealed partial class PushRuleService(AccountDataService accountData, ILogger<PushRuleService> logger)
 {
     /// <summary>The account-data type that carries the ruleset.</summary>
     public const string AccountDataType = "m.push_rules";
@@ -178,14 +177,13 @@ public sealed partial class PushRuleService(IUserDataStore store, StreamNotifier
         using (await _userLocks.AcquireAsync(userId, cancellationToken))
         {
             var rules = edit(await GetRulesAsync(userId, cancellationToken));
-            var position = await store.SetAccountDataAsync(userId, null, AccountDataType, StoredJson.Write(ToAccountDataContent(rules)), cancellationToken);
-            notifier.Advance(position);
+            await accountData.SetServerManagedAsync(userId, AccountDataType, ToAccountDataContent(rules), cancellationToken);
         }
     }
 
     private async Task<PushRuleSet?> LoadSavedAsync(string userId, CancellationToken cancellationToken)
     {
-        var json = await store.GetAccountDataAsync(userId, null, AccountDataType, cancellationToken);
+        var json = await accountData.GetGlobalJsonAsync(userId, AccountDataType, cancellationToken);
         if (json is null)
         {
             return null;
