@@ -47,6 +47,7 @@ internal static class EndpointRegistration
             client.MapTypingEndpoints();
             client.MapReceiptEndpoints();
             client.MapReadMarkerEndpoints();
+            client.MapPushRuleEndpoints();
         }
 
         var clientV1 = app.MapGroup("/_matrix/client/v1");

@@ -5,6 +5,7 @@ using Ranvier.Server.Services.Devices;
 using Ranvier.Server.Services.Filters;
 using Ranvier.Server.Services.Media;
 using Ranvier.Server.Services.Profiles;
+using Ranvier.Server.Services.Push;
 using Ranvier.Server.Services.RateLimiting;
 using Ranvier.Server.Services.Receipts;
 using Ranvier.Server.Services.Rooms;
@@ -74,5 +75,7 @@ internal static class ServiceRegistration
         .AddSingleton<ISyncContributor, TypingSyncContributor>()
         .AddSingleton<ReceiptService>()
         .AddSingleton<ReadMarkerService>()
-        .AddSingleton<ISyncContributor, ReceiptSyncContributor>();
+        .AddSingleton<ISyncContributor, ReceiptSyncContributor>()
+        .AddSingleton<PushRuleService>()
+        .AddSingleton<ISyncContributor, PushRulesSyncContributor>();
 }

@@ -59,6 +59,22 @@ public sealed class AccountDataService(IUserDataStore store, StreamNotifier noti
         return (JsonObject)StoredJson.Read(json)!;
     }
 
+    /// <summary>
+    /// Writes global account data of a type the server manages (such as <c>m.push_rules</c>, which the push rules
+    /// service keeps), bypassing the client-facing checks. Returns the stream position of the write.
+    /// </summary>
+    public async Task<long> SetServerManagedAsync(string userId, string type, JsonObject content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var position = await store.SetAccountDataAsync(userId, null, type, StoredJson.Write(content), cancellationToken);
+        notifier.Advance(position);
+        return position;
+    }
+
+    /// <summary>The content JSON of the user's global account data of <paramref name="type"/>, or null.</summary>
+    public Task<string?> GetGlobalJsonAsync(string userId, string type, CancellationToken cancellationToken) =>
+        store.GetAccountDataAsync(userId, null, type, cancellationToken);
+
     /// <summary>For /sync: the user's account data (global and per room) written after stream position <paramref name="after"/>.</summary>
     public Task<IReadOnlyList<AccountDataRecord>> ChangedAfterAsync(string userId, long after, CancellationToken cancellationToken) =>
         store.GetAccountDataChangedAfterAsync(userId, after, cancellationToken);
