@@ -44,7 +44,7 @@ public sealed class EventFieldProjection
             return;
         }
 
-        if (value is not JsonObject inner)
+        if (value is not JsonObject inner || !Exists(inner, path, index + 1))
         {
             return;
         }
@@ -57,6 +57,10 @@ public sealed class EventFieldProjection
 
         Copy(inner, innerTarget, path, index + 1);
     }
+
+    private static bool Exists(JsonObject source, string[] path, int index) =>
+        source.TryGetPropertyValue(path[index], out var value)
+        && (index == path.Length - 1 || (value is JsonObject inner && Exists(inner, path, index + 1)));
 
     /// <summary>Splits a dot-separated path, unescaping <c>\.</c> and <c>\\</c>.</summary>
     internal static string[] Split(string path)

@@ -85,10 +85,15 @@ public sealed class RoomSyncBuilder(IRoomEventStore store, SyncTimelineReader ti
         var summary = membersChanged && room.Section == SyncSection.Join
             ? await store.GetRoomMemberSummaryAsync(room.RoomId, request.UserId, HeroCount, cancellationToken).ConfigureAwait(false)
             : null;
+        if (summary is not null && await IsNamedAsync(room.RoomId, cancellationToken).ConfigureAwait(false))
+        {
+            // Heroes are for naming rooms without a name or alias (spec: m.heroes); a named room needs none, nor their members.
+            summary = summary with { Heroes = [] };
+        }
 
         // 3. Lazy-loading: members of the timeline's senders (and of the user when the room is new to the client, and the
         // heroes); after a gap, every member change in it, redundant or not.
-        if (lazy && reference is not null)
+        if (lazy)
         {
             var wanted = timeline.Events.Select(e => e.Sender).ToHashSet(StringComparer.Ordinal);
             if (room.FromScratch)
@@ -110,10 +115,11 @@ public sealed class RoomSyncBuilder(IRoomEventStore store, SyncTimelineReader ti
                 }
             }
 
-            foreach (var member in wanted)
+            var wantedKeys = wanted.Select(m => new StateKey(EventTypes.Member, m)).Where(k => !delta.ContainsKey(k)).ToList();
+            var members = reference ?? await MembersAtTimelineStartAsync(timeline, wantedKeys, cancellationToken).ConfigureAwait(false);
+            foreach (var key in wantedKeys)
             {
-                var key = new StateKey(EventTypes.Member, member);
-                if (!delta.ContainsKey(key) && reference.TryGetValue(key, out var eventId) && !timelineIds.Contains(eventId))
+                if (members.TryGetValue(key, out var eventId) && !timelineIds.Contains(eventId))
                 {
                     delta[key] = eventId;
                 }
@@ -153,6 +159,35 @@ public sealed class RoomSyncBuilder(IRoomEventStore store, SyncTimelineReader ti
         }
 
         return new RoomSyncParts(timeline, stateEvents, request.UseStateAfter, summary);
+    }
+
+    /// <summary>The member events at <paramref name="keys"/> in the state before the first timeline event (one keyed read).</summary>
+    private async Task<IReadOnlyDictionary<StateKey, string>> MembersAtTimelineStartAsync(
+        SyncTimeline timeline, List<StateKey> keys, CancellationToken cancellationToken)
+    {
+        if (timeline.Events.Count == 0 || keys.Count == 0)
+        {
+            return new Dictionary<StateKey, string>();
+        }
+
+        var first = timeline.Events[0];
+        var states = await store.GetStateEventsAtEventsAsync([first.EventNid], keys, StatePoint.Before, cancellationToken).ConfigureAwait(false);
+        return states.GetValueOrDefault(first.EventNid)?.ToDictionary(kv => kv.Key, kv => kv.Value.EventId) ?? [];
+    }
+
+    private async Task<bool> IsNamedAsync(string roomId, CancellationToken cancellationToken)
+    {
+        var keys = new[] { new StateKey(EventTypes.Name, string.Empty), new StateKey(EventTypes.CanonicalAlias, string.Empty) };
+        var found = await store.GetCurrentStateEventsAsync(roomId, keys, cancellationToken).ConfigureAwait(false);
+        return found.Values.Any(HasContent);
+    }
+
+    /// <summary>A name or alias event that is not emptied (spec: "unset or empty").</summary>
+    private static bool HasContent(StoredEvent stored)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(stored.Json);
+        return document.RootElement.TryGetProperty("content", out var content) && content.ValueKind == System.Text.Json.JsonValueKind.Object
+            && content.EnumerateObject().Any(p => p.Value.ValueKind == System.Text.Json.JsonValueKind.String && p.Value.GetString()!.Length > 0);
     }
 
     private async Task<IReadOnlyDictionary<StateKey, string>> EndStateAsync(string roomId, SyncTimeline timeline, long upto, CancellationToken cancellationToken) =>
