@@ -99,8 +99,16 @@ describe("Hydrogen in headless Chromium", () => {
       await page.locator("#password").fill(password);
       await page.getByRole("button", { name: "Log In" }).click();
 
-      // The session loads (initial /sync) and the room list shows the shared room; open it.
-      await page.locator(".RoomList .name", { hasText: roomName }).click({ timeout: 30_000 });
+      // The session loads (olm identity, initial /sync), or the login view says why not (and offers "Log out").
+      const session = page.locator(".SessionView");
+      const loadFailure = page.locator(".SessionLoadStatusView", { has: page.getByRole("button", { name: "Log out" }) });
+      await session.or(loadFailure).waitFor({ timeout: 30_000 });
+      if (await loadFailure.isVisible()) {
+        assert.fail(`Hydrogen could not load the session: ${await loadFailure.innerText()}`);
+      }
+
+      // The room list shows the shared room; open it.
+      await page.locator(".RoomList .name", { hasText: roomName }).click();
       const timeline = page.locator(".Timeline");
       const remoteMessage = (text) => timeline.locator('li.Timeline_message[data-event-id^="$"]', { hasText: text });
       await remoteMessage("sent before Hydrogen logged in").waitFor();
