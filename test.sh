@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Ranvier test suite and ends with one line summing them: "N passed, N failed, N skipped".
 # Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Config]
-# After the .NET tests it runs the tier-3 suites in tests/e2e (matrix-js-sdk and matrix-nio against a real server).
+# After the .NET tests it runs the tier-3 suites in tests/e2e (matrix-js-sdk, matrix-nio and Hydrogen in headless
+# Chromium against a real server).
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -79,6 +80,14 @@ if /usr/bin/python3 -c 'import nio' 2>/dev/null; then
   run_e2e nio /usr/bin/python3 tests/e2e/nio/run.py
 else
   e2e_missing nio "/usr/bin/python3 has no matrix-nio; apt-get install python3-matrix-nio python3-olm (.ci/run does)"
+fi
+# Hydrogen in Chromium runs on the Node binary that tests/e2e/js installs.
+if [ ! -x tests/e2e/js/node_modules/.bin/node ] || [ ! -d tests/e2e/browser/node_modules/playwright-core ]; then
+  e2e_missing browser "tests/e2e/js or tests/e2e/browser has no node_modules; run 'npm ci' in both (.ci/run does)"
+elif [ ! -x /usr/bin/chromium ]; then
+  e2e_missing browser "/usr/bin/chromium is missing; apt-get install chromium (.ci/run does)"
+else
+  run_e2e browser bash -c 'cd tests/e2e/browser && exec ../js/node_modules/.bin/node --test --test-reporter=tap test/*.test.mjs'
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the test suites need, once: Debian packages (libsodium, libvips, matrix-nio for tests/e2e/nio, npm)
-# and the pinned npm packages of tests/e2e/js (matrix-js-sdk, its Rust crypto and a Node 22 binary).
+# Installs what the test suites need, once: Debian packages (libsodium, libvips, matrix-nio for tests/e2e/nio, npm,
+# chromium for tests/e2e/browser) and the pinned npm packages of tests/e2e/js (matrix-js-sdk, its Rust crypto and a
+# Node 22 binary) and tests/e2e/browser (hydrogen-view-sdk, esbuild, playwright-core, which downloads no browser).
 # Idempotent and quiet when everything is there already; test.sh runs it first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,7 @@ need=()
 ldconfig -p | grep -q 'libsodium\.so\.23' || need+=(libsodium23)
 # libvips for thumbnails (the server starts without it, but the thumbnail tests need it).
 ldconfig -p | grep -q 'libvips\.so\.42' || need+=(libvips42)
-for pkg in python3-matrix-nio python3-olm; do
+for pkg in python3-matrix-nio python3-olm chromium; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 command -v npm >/dev/null || need+=(npm)
@@ -24,7 +25,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # npm ci only when the lock file changed since the last install (npm records it in node_modules).
-js=tests/e2e/js
-if [ ! -f "$js/node_modules/.package-lock.json" ] || [ "$js/package-lock.json" -nt "$js/node_modules/.package-lock.json" ]; then
-  (cd "$js" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+for dir in tests/e2e/js tests/e2e/browser; do
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
