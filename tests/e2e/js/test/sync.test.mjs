@@ -108,7 +108,8 @@ describe("sync loop (matrix-js-sdk startClient)", () => {
     await receipt;
 
     // alice's presence and status reach bob, who shares a room with her.
-    const presence = waitForEvent(bob, UserEvent.Presence, (_, user) => user?.userId === alice.getUserId() && user.presenceStatusMsg === "writing tests", "alice's presence");
+    // The SDK fires Presence only when the state word changes; LastPresenceTs fires on every presence event.
+    const presence = waitForEvent(bob, UserEvent.LastPresenceTs, (_, user) => user?.userId === alice.getUserId() && user.presenceStatusMsg === "writing tests", "alice's presence");
     await alice.setPresence({ presence: "online", status_msg: "writing tests" });
     const [, user] = await presence;
     assert.equal(user.presence, "online");
