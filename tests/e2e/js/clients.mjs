@@ -18,3 +18,23 @@ export function clientFor(server, session = {}) {
 export function uniqueLocalpart(prefix = "user") {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6)}`;
 }
+
+/**
+ * Registers a fresh account (open registration, dummy auth) and returns a client acting as it.
+ * @param {import("./harness.mjs").RanvierProcess} server
+ * @param {string} prefix the start of the generated user name
+ * @param {object} [options] more createClient options (e.g. a fetchFn)
+ */
+export async function newUser(server, prefix, options = {}) {
+  const registered = await clientFor(server).registerRequest({
+    username: uniqueLocalpart(prefix),
+    password: "correct horse battery staple",
+    auth: { type: "m.login.dummy" },
+  });
+  return clientFor(server, {
+    accessToken: registered.access_token,
+    userId: registered.user_id,
+    deviceId: registered.device_id,
+    ...options,
+  });
+}

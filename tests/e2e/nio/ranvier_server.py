@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 import unittest
+import uuid
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -131,4 +132,17 @@ class RanvierTestCase(unittest.IsolatedAsyncioTestCase):
         if access_token is not None:
             client.access_token = access_token
         self.addAsyncCleanup(client.close)
+        return client
+
+    async def registered_client(self, prefix):
+        """Registers a fresh account (open registration) and returns a client acting as it; its localpart is kept on it."""
+        from nio.responses import RegisterResponse
+
+        localpart = f"{prefix}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        registered = await self.nio_client().register(localpart, "correct horse battery staple", "e2e")
+        self.assertIsInstance(registered, RegisterResponse, str(registered))
+        client = self.nio_client(user=registered.user_id, access_token=registered.access_token)
+        client.user_id = registered.user_id
+        client.device_id = registered.device_id
+        client.localpart = localpart
         return client

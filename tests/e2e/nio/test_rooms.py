@@ -1,15 +1,12 @@
 """Rooms through matrix-nio: a second user joins a room another created, both talk, and membership changes."""
 
-import os
 import unittest
-import uuid
 
 from nio.api import RoomPreset
 from nio.responses import (
     JoinedMembersResponse,
     JoinError,
     JoinResponse,
-    RegisterResponse,
     RoomBanResponse,
     RoomCreateResponse,
     RoomForgetResponse,
@@ -25,14 +22,6 @@ from ranvier_server import RanvierTestCase
 
 class RoomTests(RanvierTestCase):
     server_env = {"RANVIER_REGISTRATION__MODE": "open"}
-
-    async def registered_client(self, prefix):
-        localpart = f"{prefix}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        registered = await self.nio_client().register(localpart, "correct horse battery staple", "e2e")
-        self.assertIsInstance(registered, RegisterResponse, str(registered))
-        client = self.nio_client(user=registered.user_id, access_token=registered.access_token)
-        client.user_id = registered.user_id
-        return client
 
     async def public_room(self, owner, name):
         created = await owner.room_create(name=name, preset=RoomPreset.public_chat)

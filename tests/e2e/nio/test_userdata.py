@@ -1,6 +1,5 @@
 """Profiles through matrix-nio: display name and avatar of a registered account."""
 
-import os
 import unittest
 import uuid
 
@@ -12,7 +11,6 @@ from nio.responses import (
     ProfileSetAvatarError,
     ProfileSetAvatarResponse,
     ProfileSetDisplayNameResponse,
-    RegisterResponse,
 )
 
 from ranvier_server import RanvierTestCase
@@ -21,16 +19,9 @@ from ranvier_server import RanvierTestCase
 class UserDataTests(RanvierTestCase):
     server_env = {"RANVIER_REGISTRATION__MODE": "open"}
 
-    async def registered_client(self, prefix):
-        localpart = f"{prefix}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        registered = await self.nio_client().register(localpart, "correct horse battery staple", "e2e")
-        self.assertIsInstance(registered, RegisterResponse, str(registered))
-        client = self.nio_client(user=registered.user_id, access_token=registered.access_token)
-        client.user_id = registered.user_id
-        return localpart, client
-
     async def test_a_new_account_shows_its_localpart_then_the_name_it_sets(self):
-        localpart, client = await self.registered_client("carol")
+        client = await self.registered_client("carol")
+        localpart = client.localpart
 
         initial = await client.get_displayname()
         self.assertIsInstance(initial, ProfileGetDisplayNameResponse, str(initial))
@@ -43,7 +34,7 @@ class UserDataTests(RanvierTestCase):
         self.assertEqual(profile.displayname, "Carol Ⓒ")
 
     async def test_an_avatar_must_be_an_mxc_uri_and_is_read_back(self):
-        _, client = await self.registered_client("dave")
+        client = await self.registered_client("dave")
         avatar = f"mxc://{self.server.server_name}/dave_avatar"
 
         refused = await client.set_avatar("https://example.org/dave.png")
@@ -59,7 +50,7 @@ class UserDataTests(RanvierTestCase):
         self.assertEqual(profile.avatar_url, avatar)
 
     async def test_an_unknown_user_has_no_profile(self):
-        _, client = await self.registered_client("erin")
+        client = await self.registered_client("erin")
 
         missing = await client.get_profile(f"@nobody-{uuid.uuid4().hex[:8]}:{self.server.server_name}")
 

@@ -3,21 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { useServer } from "../harness.mjs";
-import { clientFor, uniqueLocalpart } from "../clients.mjs";
-
-/** Registers a fresh account and returns a client acting as it. */
-async function newUser(server, prefix) {
-  const registered = await clientFor(server).registerRequest({
-    username: uniqueLocalpart(prefix),
-    password: "correct horse battery staple",
-    auth: { type: "m.login.dummy" },
-  });
-  return clientFor(server, {
-    accessToken: registered.access_token,
-    userId: registered.user_id,
-    deviceId: registered.device_id,
-  });
-}
+import { newUser, uniqueLocalpart } from "../clients.mjs";
 
 describe("room directory (matrix-js-sdk)", () => {
   const server = useServer({ env: { RANVIER_REGISTRATION__MODE: "open" } });

@@ -5,21 +5,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { crc32, deflateSync } from "node:zlib";
 import { useServer } from "../harness.mjs";
-import { clientFor, uniqueLocalpart } from "../clients.mjs";
-
-/** Registers a fresh account and returns a client acting as it. */
-async function newUser(server, prefix) {
-  const registered = await clientFor(server).registerRequest({
-    username: uniqueLocalpart(prefix),
-    password: "correct horse battery staple",
-    auth: { type: "m.login.dummy" },
-  });
-  return clientFor(server, {
-    accessToken: registered.access_token,
-    userId: registered.user_id,
-    deviceId: registered.device_id,
-  });
-}
+import { newUser } from "../clients.mjs";
 
 /** A width×height RGB PNG with a gradient, built here so the test needs no image files. */
 function makePng(width, height) {

@@ -4,21 +4,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { Direction } from "matrix-js-sdk";
 import { useServer } from "../harness.mjs";
-import { clientFor, uniqueLocalpart } from "../clients.mjs";
-
-/** Registers a fresh account and returns a client acting as it. */
-async function newUser(server, prefix) {
-  const registered = await clientFor(server).registerRequest({
-    username: uniqueLocalpart(prefix),
-    password: "correct horse battery staple",
-    auth: { type: "m.login.dummy" },
-  });
-  return clientFor(server, {
-    accessToken: registered.access_token,
-    userId: registered.user_id,
-    deviceId: registered.device_id,
-  });
-}
+import { newUser } from "../clients.mjs";
 
 /** Pages backwards through a room with /messages until `end` is absent; returns the events newest first. */
 async function allBackwards(client, roomId, limit) {
