@@ -4,41 +4,22 @@
 // On failure the page is saved as artifacts/<test>.png (path printed) along with the browser console.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { createServer } from "node:net";
 import { startServer } from "../../js/harness.mjs";
-import { clientFor, uniqueLocalpart } from "../../js/clients.mjs";
+import { newUser } from "../../js/clients.mjs";
 import { startAppServer } from "../server.mjs";
 import { launchBrowser, withFailureScreenshot } from "../browser.mjs";
 
+/** The password clients.mjs's newUser registers with. */
 const password = "correct horse battery staple";
 
 /** Registers a fresh account; returns its localpart and a matrix-js-sdk client acting as it. */
-async function newUser(server, prefix) {
-  const localpart = uniqueLocalpart(prefix);
-  const registered = await clientFor(server).registerRequest({
-    username: localpart,
-    password,
-    auth: { type: "m.login.dummy" },
-  });
-  const client = clientFor(server, {
-    accessToken: registered.access_token,
-    userId: registered.user_id,
-    deviceId: registered.device_id,
-  });
-  return { localpart, client };
+async function newAccount(server, prefix) {
+  const client = await newUser(server, prefix);
+  return { localpart: client.getUserId().slice(1).split(":")[0], client };
 }
 
 /** The test app's address with the homeserver its login view starts from. */
 const appUrlFor = (app, server) => `${app.url}?hs=${encodeURIComponent(server.baseUrl)}`;
-
-/** A TCP port on 127.0.0.1 that was free a moment ago (another process could take it first; unlikely here). */
-async function freePort() {
-  const probe = createServer();
-  await new Promise((resolveListen) => probe.listen(0, "127.0.0.1", resolveListen));
-  const { port } = probe.address();
-  await new Promise((resolveClose) => probe.close(resolveClose));
-  return port;
-}
 
 describe("Hydrogen in headless Chromium", () => {
   let ranvier;
@@ -46,16 +27,10 @@ describe("Hydrogen in headless Chromium", () => {
   let browser;
   const server = () => ranvier;
   before(async () => {
-    // Hydrogen follows /.well-known/matrix/client, so the server must advertise the address it really listens
-    // on: a port chosen here rather than the harness's port 0, and public_baseurl set to match.
-    const port = await freePort();
+    // Hydrogen follows /.well-known/matrix/client, which names the origin it asked (no public_baseurl set).
     [ranvier, app, browser] = await Promise.all([
       startServer({
-        env: {
-          RANVIER_REGISTRATION__MODE: "open",
-          RANVIER_LISTEN__PORT: String(port),
-          RANVIER_PUBLIC_BASEURL: `http://127.0.0.1:${port}`,
-        },
+        env: { RANVIER_REGISTRATION__MODE: "open" },
       }),
       startAppServer(),
       launchBrowser(),
@@ -83,8 +58,8 @@ describe("Hydrogen in headless Chromium", () => {
   // everything below passes against Ranvier in about 8 s.
   const waitsOnKeys = "waits on POST /keys/upload (issue 7): Hydrogen cannot finish logging in without it";
   test("logs in, opens a room, sends a message and shows the js-sdk user's messages", { skip: waitsOnKeys }, async (t) => {
-    const alice = await newUser(server(), "alice");
-    const hydra = await newUser(server(), "hydra");
+    const alice = await newAccount(server(), "alice");
+    const hydra = await newAccount(server(), "hydra");
     const roomName = `hydrogen ${hydra.localpart}`;
     const { room_id: roomId } = await alice.client.createRoom({ preset: "private_chat", name: roomName });
     await alice.client.invite(roomId, hydra.client.getUserId());
