@@ -1,6 +1,7 @@
 using Ranvier.Storage.Accounts;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Media;
+using Ranvier.Storage.Presence;
 using Ranvier.Storage.Rooms;
 using Ranvier.Storage.UserData;
 
@@ -31,4 +32,6 @@ public interface IRanvierStore : IAsyncDisposable
     IContentReportStore ContentReports { get; }
 
     IMediaStore Media { get; }
+
+    IPresenceStore Presence { get; }
 }

@@ -4,9 +4,11 @@ using Ranvier.Server.Services.Auth;
 using Ranvier.Server.Services.Devices;
 using Ranvier.Server.Services.Filters;
 using Ranvier.Server.Services.Media;
+using Ranvier.Server.Services.Presence;
 using Ranvier.Server.Services.Profiles;
 using Ranvier.Server.Services.RateLimiting;
 using Ranvier.Server.Services.Rooms;
+using Ranvier.Server.Services.Sync;
 
 namespace Ranvier.Server.Hosting;
 
@@ -53,5 +55,8 @@ internal static class ServiceRegistration
         .AddSingleton<RelationsService>()
         .AddSingleton<ContentReportService>()
         .AddSingleton<EventVisibility>()
-        .AddSingleton<RoomTimeline>();
+        .AddSingleton<RoomTimeline>()
+        .AddSingleton<PresenceService>()
+        .AddHostedService<PresenceTimers>()
+        .AddSingleton<ISyncContributor, PresenceSyncContributor>();
 }

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Ranvier.Storage.Accounts;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Media;
+using Ranvier.Storage.Presence;
 using Ranvier.Storage.Rooms;
 using Ranvier.Storage.UserData;
 
@@ -31,6 +32,7 @@ public sealed class SqliteStore : IRanvierStore
         RoomDirectory = new SqliteRoomDirectoryStore(Writes, _readers);
         Relations = new SqliteRelationsStore(_readers);
         ContentReports = new SqliteContentReportStore(Writes, _readers);
+        Presence = new SqlitePresenceStore(Writes, _readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -55,6 +57,8 @@ public sealed class SqliteStore : IRanvierStore
     public IContentReportStore ContentReports { get; }
 
     public IMediaStore Media { get; }
+
+    public IPresenceStore Presence { get; }
 
     /// <summary>How many write transactions have committed since opening (group commit makes it less than the writes).</summary>
     public long CommittedWriteTransactions => Writes.CommittedTransactions;
