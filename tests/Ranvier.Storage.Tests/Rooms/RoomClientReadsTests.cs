@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Ranvier.Protocol.Events;
-using Ranvier.Protocol.Rooms;
 using Ranvier.Storage.Rooms;
 using Ranvier.Storage.Tests.Engines;
 
@@ -11,59 +10,12 @@ public sealed class RoomClientReadsTests : StoreTestBase
 {
     private const string RoomId = "!reads:test";
 
-    /// <summary>A room built by hand so member events carry real membership content.</summary>
-    private sealed class Room(IRoomEventStore store, string roomId)
-    {
-        private string? _last;
-        private int _depth;
-
-        public async Task<string> SendAsync(string type, string? stateKey, JsonObject content, ClientTransaction? transaction = null)
-        {
-            _depth++;
-            var eventId = $"${roomId[1..]}/{_depth}";
-            var json = new JsonObject
-            {
-                ["room_id"] = roomId,
-                ["sender"] = "@alice:test",
-                ["type"] = type,
-                ["content"] = content,
-                ["origin_server_ts"] = 1_700_000_000_000 + _depth,
-                ["depth"] = _depth,
-                ["prev_events"] = _last is null ? new JsonArray() : new JsonArray(_last),
-                ["auth_events"] = new JsonArray(),
-            };
-            if (stateKey is not null)
-            {
-                json["state_key"] = stateKey;
-            }
-
-            var pdu = Pdu.Parse(json, RoomVersions.V10, eventId);
-            var request = new EventToPersist(pdu, json.ToJsonString(), RoomVersions.V10, EventStatus.Accepted,
-                _last is null ? StateInput.Empty : StateInput.After(_last), Transaction: transaction);
-            try
-            {
-                await store.PersistEventAsync(request);
-            }
-            catch
-            {
-                _depth--;
-                throw;
-            }
-
-            _last = eventId;
-            return eventId;
-        }
-
-        public Task<string> MemberAsync(string userId, string membership) =>
-            SendAsync(EventTypes.Member, userId, new JsonObject { ["membership"] = membership });
-    }
-
     [Theory]
     [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
     public Task Rooms_for_a_user_follow_their_current_membership(string engine) => WithStoreAsync(engine, async store =>
     {
-        var room = new Room(store.Rooms, RoomId);
-        var other = new Room(store.Rooms, "!other:test");
+        var room = new MemberRoom(store.Rooms, RoomId);
+        var other = new MemberRoom(store.Rooms, "!other:test");
         await room.SendAsync(EventTypes.Create, "", []);
         await other.SendAsync(EventTypes.Create, "", []);
         var join = await room.MemberAsync("@bob:test", "join");
@@ -81,7 +33,7 @@ public sealed class RoomClientReadsTests : StoreTestBase
     [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
     public Task Current_state_events_are_read_by_key_and_by_type(string engine) => WithStoreAsync(engine, async store =>
     {
-        var room = new Room(store.Rooms, RoomId);
+        var room = new MemberRoom(store.Rooms, RoomId);
         var create = await room.SendAsync(EventTypes.Create, "", []);
         var alice = await room.MemberAsync("@alice:test", "join");
         var bob = await room.MemberAsync("@bob:test", "join");
@@ -103,7 +55,7 @@ public sealed class RoomClientReadsTests : StoreTestBase
     [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
     public Task A_client_transaction_is_recorded_with_its_event_and_cannot_create_a_second(string engine) => WithStoreAsync(engine, async store =>
     {
-        var room = new Room(store.Rooms, RoomId);
+        var room = new MemberRoom(store.Rooms, RoomId);
         await room.SendAsync(EventTypes.Create, "", []);
         var txn = new ClientTransaction("@alice:test", "DEV", RoomId, "t1");
         (await store.Rooms.GetTransactionEventIdAsync(txn)).ShouldBeNull();
