@@ -57,8 +57,11 @@ internal sealed class LiveUser(string userId)
     {
         State = PresenceStates.Online;
         CurrentlyActive = true;
-        Volatile.Write(ref LastActiveTs, Math.Max(LastActiveTs, now));
+        TouchActive(now);
     }
+
+    /// <summary>Moves the last-active time to <paramref name="now"/> (never back).</summary>
+    public void TouchActive(long now) => Volatile.Write(ref LastActiveTs, Math.Max(LastActiveTs, now));
 
     /// <summary>The time-outs due at <paramref name="now"/>: unseen → offline; idle → unavailable; quiet → not currently active.</summary>
     public void ApplyTimeouts(long now, PresenceOptions options)

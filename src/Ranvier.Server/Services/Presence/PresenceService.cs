@@ -85,8 +85,10 @@ public sealed partial class PresenceService(
             }
             else
             {
+                // Spec (PUT /presence): "When setting the status, the activity time is updated", whatever the state.
                 user.State = state;
                 user.CurrentlyActive = false;
+                user.TouchActive(now);
             }
         }, cancellationToken).ConfigureAwait(false);
     }

@@ -2,10 +2,17 @@ namespace Ranvier.Server.Services.Presence;
 
 /// <summary>
 /// Runs presence time-outs (spec: "Idle timeout"): sleeps on the injected <see cref="TimeProvider"/> until the next one
-/// falls due, or until an earlier one is scheduled; never polls. Restores the stored non-offline users at start.
+/// falls due, or until an earlier one is scheduled; never polls. Restores the stored non-offline users at start-up.
 /// </summary>
 internal sealed partial class PresenceTimers(PresenceService presence, TimeProvider time, ILogger<PresenceTimers> logger) : BackgroundService
 {
+    /// <summary>Restores the stored users before the server takes requests, then starts the loop.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await presence.RestoreAsync(cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!presence.Enabled)
@@ -13,7 +20,6 @@ internal sealed partial class PresenceTimers(PresenceService presence, TimeProvi
             return;
         }
 
-        await presence.RestoreAsync(stoppingToken).ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {
             // Taken before the round, so a time-out queued during it still wakes the wait below.
