@@ -97,8 +97,8 @@ public sealed class RoomMatesStoreTests : StoreTestBase
     [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
     public Task Room_mates_are_the_users_joined_to_a_room_the_user_is_joined_to(string engine) => WithStoreAsync(engine, async store =>
     {
-        var one = new MemberRoom(store.Rooms, "!one:test");
-        var two = new MemberRoom(store.Rooms, "!two:test");
+        var one = new HandBuiltRoom(store.Rooms, "!one:test");
+        var two = new HandBuiltRoom(store.Rooms, "!two:test");
         await one.SendAsync("m.room.create", "", []);
         await two.SendAsync("m.room.create", "", []);
         await one.MemberAsync(Alice, "join");
@@ -125,8 +125,8 @@ public sealed class RoomMatesStoreTests : StoreTestBase
     [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
     public Task A_room_mate_is_shared_since_the_later_join_of_the_earliest_shared_room(string engine) => WithStoreAsync(engine, async store =>
     {
-        var one = new MemberRoom(store.Rooms, "!one:test");
-        var two = new MemberRoom(store.Rooms, "!two:test");
+        var one = new HandBuiltRoom(store.Rooms, "!one:test");
+        var two = new HandBuiltRoom(store.Rooms, "!two:test");
         await one.SendAsync("m.room.create", "", []);
         await two.SendAsync("m.room.create", "", []);
         var aliceInTwo = await PositionAsync(store, await two.MemberAsync(Alice, "join"));

@@ -14,8 +14,8 @@ public sealed class RoomClientReadsTests : StoreTestBase
     [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
     public Task Rooms_for_a_user_follow_their_current_membership(string engine) => WithStoreAsync(engine, async store =>
     {
-        var room = new MemberRoom(store.Rooms, RoomId);
-        var other = new MemberRoom(store.Rooms, "!other:test");
+        var room = new HandBuiltRoom(store.Rooms, RoomId);
+        var other = new HandBuiltRoom(store.Rooms, "!other:test");
         await room.SendAsync(EventTypes.Create, "", []);
         await other.SendAsync(EventTypes.Create, "", []);
         var join = await room.MemberAsync("@bob:test", "join");
@@ -33,7 +33,7 @@ public sealed class RoomClientReadsTests : StoreTestBase
     [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
     public Task Current_state_events_are_read_by_key_and_by_type(string engine) => WithStoreAsync(engine, async store =>
     {
-        var room = new MemberRoom(store.Rooms, RoomId);
+        var room = new HandBuiltRoom(store.Rooms, RoomId);
         var create = await room.SendAsync(EventTypes.Create, "", []);
         var alice = await room.MemberAsync("@alice:test", "join");
         var bob = await room.MemberAsync("@bob:test", "join");
@@ -55,7 +55,7 @@ public sealed class RoomClientReadsTests : StoreTestBase
     [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
     public Task A_client_transaction_is_recorded_with_its_event_and_cannot_create_a_second(string engine) => WithStoreAsync(engine, async store =>
     {
-        var room = new MemberRoom(store.Rooms, RoomId);
+        var room = new HandBuiltRoom(store.Rooms, RoomId);
         await room.SendAsync(EventTypes.Create, "", []);
         var txn = new ClientTransaction("@alice:test", "DEV", RoomId, "t1");
         (await store.Rooms.GetTransactionEventIdAsync(txn)).ShouldBeNull();

@@ -5,20 +5,20 @@ using Ranvier.Storage.Rooms;
 
 namespace Ranvier.Storage.Tests.Rooms;
 
-/// <summary>A room written in a straight line by hand, so member events carry real membership content.</summary>
-internal sealed class MemberRoom(IRoomEventStore store, string roomId)
+/// <summary>A room built by hand so member events carry real membership content.</summary>
+internal sealed class HandBuiltRoom(IRoomEventStore store, string roomId)
 {
     private string? _last;
     private int _depth;
 
-    public async Task<string> SendAsync(string type, string? stateKey, JsonObject content, ClientTransaction? transaction = null)
+    public async Task<string> SendAsync(string type, string? stateKey, JsonObject content, ClientTransaction? transaction = null, string? sender = null)
     {
         _depth++;
         var eventId = $"${roomId[1..]}/{_depth}";
         var json = new JsonObject
         {
             ["room_id"] = roomId,
-            ["sender"] = "@alice:test",
+            ["sender"] = sender ?? "@alice:test",
             ["type"] = type,
             ["content"] = content,
             ["origin_server_ts"] = 1_700_000_000_000 + _depth,
@@ -48,6 +48,7 @@ internal sealed class MemberRoom(IRoomEventStore store, string roomId)
         return eventId;
     }
 
-    public Task<string> MemberAsync(string userId, string membership) =>
-        SendAsync(EventTypes.Member, userId, new JsonObject { ["membership"] = membership });
+    /// <summary>A member event of <paramref name="userId"/>, sent by <paramref name="sender"/> (alice when null).</summary>
+    public Task<string> MemberAsync(string userId, string membership, string? sender = null) =>
+        SendAsync(EventTypes.Member, userId, new JsonObject { ["membership"] = membership }, sender: sender);
 }
