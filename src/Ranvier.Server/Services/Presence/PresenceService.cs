@@ -19,7 +19,7 @@ namespace Ranvier.Server.Services.Presence;
 /// per <see cref="ActiveWindow"/>, in the store.
 /// </summary>
 /// <remarks>
-/// What counts as activity (spec: "Last active ago", a "pro-active event"): setting presence to online and sending a
+/// What counts as activity (spec: "Last active ago", a "pro-active event"): setting presence (any state) and sending a
 /// room message. Syncing is not activity: it keeps a user from going offline, and brings an offline user online,
 /// but leaves an unavailable (idle or explicitly set) user unavailable, so idle users do not flap back every poll.
 /// </remarks>
