@@ -2,6 +2,7 @@ using Ranvier.Storage.Accounts;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Media;
 using Ranvier.Storage.Receipts;
+using Ranvier.Storage.Presence;
 using Ranvier.Storage.Rooms;
 using Ranvier.Storage.UserData;
 
@@ -34,4 +35,5 @@ public interface IRanvierStore : IAsyncDisposable
     IMediaStore Media { get; }
 
     IReceiptStore Receipts { get; }
+    IPresenceStore Presence { get; }
 }

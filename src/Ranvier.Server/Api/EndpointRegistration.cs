@@ -48,6 +48,7 @@ internal static class EndpointRegistration
             client.MapReceiptEndpoints();
             client.MapReadMarkerEndpoints();
             client.MapPushRuleEndpoints();
+            client.MapPresenceEndpoints();
         }
 
         var clientV1 = app.MapGroup("/_matrix/client/v1");

@@ -211,6 +211,8 @@ public static class ConfigLoader
 
         var media = MediaOptions.From(c.Media, string.IsNullOrWhiteSpace(c.DataDirectory) ? "." : Path.GetFullPath(c.DataDirectory), errors);
 
+        var presence = PresenceOptions.From(c.Presence, errors);
+
         if (errors.Count > 0)
         {
             throw new ConfigException(
@@ -247,6 +249,7 @@ public static class ConfigLoader
             LoginPerAccount = loginPerAccount,
             RegistrationPerIp = registrationPerIp,
             Media = media,
+            Presence = presence,
             DefaultRoomVersion = defaultRoomVersion!,
             ConfigPath = origin,
         };

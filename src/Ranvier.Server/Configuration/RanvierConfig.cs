@@ -55,6 +55,21 @@ internal sealed class RanvierConfig
 
     [ConfigurationKeyName("media")]
     public MediaConfig Media { get; set; } = new();
+
+    [ConfigurationKeyName("presence")]
+    public PresenceConfig Presence { get; set; } = new();
+}
+
+internal sealed class PresenceConfig
+{
+    [ConfigurationKeyName("enabled")]
+    public bool Enabled { get; set; } = true;
+
+    [ConfigurationKeyName("idle_timeout_seconds")]
+    public int IdleTimeoutSeconds { get; set; } = 300;
+
+    [ConfigurationKeyName("offline_timeout_seconds")]
+    public int OfflineTimeoutSeconds { get; set; } = 60;
 }
 
 internal sealed class RoomsConfig

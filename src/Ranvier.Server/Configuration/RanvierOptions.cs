@@ -116,6 +116,9 @@ public sealed record RanvierOptions
     /// <summary>The media repository (the <c>media:</c> section).</summary>
     public required MediaOptions Media { get; init; }
 
+    /// <summary>Presence (the <c>presence:</c> section).</summary>
+    public PresenceOptions Presence { get; init; } = new();
+
     /// <summary>Where the configuration came from: a file path, or null for the built-in defaults.</summary>
     public string? ConfigPath { get; init; }
 

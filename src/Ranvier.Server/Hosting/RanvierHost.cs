@@ -76,6 +76,7 @@ public static partial class RanvierHost
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().ContentReports);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Media);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Receipts);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Presence);
 
         return builder;
     }

@@ -4,6 +4,7 @@ using Ranvier.Server.Services.Auth;
 using Ranvier.Server.Services.Devices;
 using Ranvier.Server.Services.Filters;
 using Ranvier.Server.Services.Media;
+using Ranvier.Server.Services.Presence;
 using Ranvier.Server.Services.Profiles;
 using Ranvier.Server.Services.Push;
 using Ranvier.Server.Services.RateLimiting;
@@ -77,5 +78,8 @@ internal static class ServiceRegistration
         .AddSingleton<ReadMarkerService>()
         .AddSingleton<ISyncContributor, ReceiptSyncContributor>()
         .AddSingleton<PushRuleService>()
-        .AddSingleton<ISyncContributor, PushRulesSyncContributor>();
+        .AddSingleton<ISyncContributor, PushRulesSyncContributor>()
+        .AddSingleton<PresenceService>()
+        .AddHostedService<PresenceTimers>()
+        .AddSingleton<ISyncContributor, PresenceSyncContributor>();
 }

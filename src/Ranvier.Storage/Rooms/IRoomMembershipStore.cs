@@ -1,9 +1,16 @@
 namespace Ranvier.Storage.Rooms;
 
 /// <summary>
-/// Membership bookkeeping beside the room DAG: rooms users have forgotten (spec: POST /rooms/{roomId}/forget), and
+/// A user who shares a room with another (both joined, in current state), and the stream position since which they
+/// do: over the rooms they share, the smallest of "the later of the two member events". A member event that keeps
+/// the join (a profile change) counts as the latest, so the position may be later than the first shared join.
+/// </summary>
+public sealed record RoomMate(string UserId, long SharedSince);
+
+/// <summary>
+/// Membership bookkeeping beside the room DAG: rooms users have forgotten (spec: POST /rooms/{roomId}/forget),
 /// the room event at a stream position, which is how a stream token names "the state at that point"
-/// (spec: GET /rooms/{roomId}/members, <c>at</c>).
+/// (spec: GET /rooms/{roomId}/members, <c>at</c>), and who shares a room with whom (presence visibility).
 /// </summary>
 public interface IRoomMembershipStore
 {
@@ -24,4 +31,13 @@ public interface IRoomMembershipStore
     /// when the room had none by then.
     /// </summary>
     Task<string?> GetLastEventIdAtStreamPositionAsync(string roomId, long streamPosition, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every user joined to a room <paramref name="userId"/> is joined to (current state), the user themself
+    /// included when they are joined anywhere, in user-ID order.
+    /// </summary>
+    Task<IReadOnlyList<RoomMate>> GetRoomMatesAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>True when both users are joined to at least one common room (current state).</summary>
+    Task<bool> SharesRoomAsync(string userId, string otherUserId, CancellationToken cancellationToken = default);
 }

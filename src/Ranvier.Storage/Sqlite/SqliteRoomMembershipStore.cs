@@ -2,13 +2,21 @@ using Ranvier.Storage.Rooms;
 
 namespace Ranvier.Storage.Sqlite;
 
-/// <summary>Forgotten rooms and stream-position lookups (migration 0009_room_forgets.sql).</summary>
+/// <summary>Forgotten rooms (migration 0009_room_forgets.sql), stream-position lookups and room mates.</summary>
 internal sealed class SqliteRoomMembershipStore(SqliteWriteQueue writes, SqliteReadPool reads) : IRoomMembershipStore
 {
     // The user's current member event in a room: forgotten_rooms rows count only while they still point at it.
     private const string CurrentMemberEvent = """
         (SELECT c.event_nid FROM current_state c JOIN state_keys k ON k.state_key_nid = c.state_key_nid
          WHERE c.room_nid = f.room_nid AND k.type = 'm.room.member' AND k.state_key = f.user_id)
+        """;
+
+    // (room_nid, stream position of the member event) of every room @u is joined to; current_state_by_key finds them.
+    private const string JoinedRooms = """
+        SELECT c.room_nid, COALESCE(e.stream_pos, 0) AS pos
+        FROM state_keys k JOIN current_state c ON c.state_key_nid = k.state_key_nid
+        JOIN events e ON e.event_nid = c.event_nid
+        WHERE k.type = 'm.room.member' AND k.state_key = @u AND e.membership = 'join'
         """;
 
     public Task<bool> ForgetRoomAsync(string userId, string roomId, string memberEventId, CancellationToken cancellationToken = default) =>
@@ -55,5 +63,40 @@ internal sealed class SqliteRoomMembershipStore(SqliteWriteQueue writes, SqliteR
                 WHERE r.room_id = @r AND e.stream_pos IS NOT NULL AND e.stream_pos <= @p
                 ORDER BY e.stream_pos DESC LIMIT 1
                 """).With("@r", roomId).With("@p", streamPosition).ExecuteScalar() as string,
+            cancellationToken);
+
+    public Task<IReadOnlyList<RoomMate>> GetRoomMatesAsync(string userId, CancellationToken cancellationToken = default) =>
+        reads.ReadAsync<IReadOnlyList<RoomMate>>(
+            s =>
+            {
+                using var r = s.Command($"""
+                    WITH mine AS ({JoinedRooms})
+                    SELECT k.state_key, MIN(MAX(m.pos, COALESCE(e.stream_pos, 0)))
+                    FROM mine m JOIN current_state c ON c.room_nid = m.room_nid
+                    JOIN state_keys k ON k.state_key_nid = c.state_key_nid
+                    JOIN events e ON e.event_nid = c.event_nid
+                    WHERE k.type = 'm.room.member' AND e.membership = 'join'
+                    GROUP BY k.state_key ORDER BY k.state_key
+                    """).With("@u", userId).ExecuteReader();
+                var mates = new List<RoomMate>();
+                while (r.Read())
+                {
+                    mates.Add(new RoomMate(r.GetString(0), r.GetInt64(1)));
+                }
+
+                return mates;
+            },
+            cancellationToken);
+
+    public Task<bool> SharesRoomAsync(string userId, string otherUserId, CancellationToken cancellationToken = default) =>
+        reads.ReadAsync(
+            s => s.Command($"""
+                WITH mine AS ({JoinedRooms})
+                SELECT 1 FROM mine m JOIN current_state c ON c.room_nid = m.room_nid
+                JOIN state_keys k ON k.state_key_nid = c.state_key_nid
+                JOIN events e ON e.event_nid = c.event_nid
+                WHERE k.type = 'm.room.member' AND k.state_key = @other AND e.membership = 'join'
+                LIMIT 1
+                """).With("@u", userId).With("@other", otherUserId).ExecuteScalar() is not null,
             cancellationToken);
 }

@@ -3,6 +3,7 @@ using Ranvier.Storage.Accounts;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Media;
 using Ranvier.Storage.Receipts;
+using Ranvier.Storage.Presence;
 using Ranvier.Storage.Rooms;
 using Ranvier.Storage.UserData;
 
@@ -33,6 +34,7 @@ public sealed class SqliteStore : IRanvierStore
         Relations = new SqliteRelationsStore(_readers);
         ContentReports = new SqliteContentReportStore(Writes, _readers);
         Receipts = new SqliteReceiptStore(Writes, _readers);
+        Presence = new SqlitePresenceStore(Writes, _readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -59,6 +61,7 @@ public sealed class SqliteStore : IRanvierStore
     public IMediaStore Media { get; }
 
     public IReceiptStore Receipts { get; }
+    public IPresenceStore Presence { get; }
 
     /// <summary>How many write transactions have committed since opening (group commit makes it less than the writes).</summary>
     public long CommittedWriteTransactions => Writes.CommittedTransactions;

@@ -1,50 +1,53 @@
 namespace Ranvier.Server.Tests.Infrastructure;
 
 /// <summary>
-/// A clock that moves only when a test advances it. Its timers fire inside <see cref="Advance"/>, on the test's
-/// thread, in due order, once the clock has reached them: expiry logic runs deterministically and without sleeps.
+/// A clock that moves only when a test advances it. Its timers (and so <c>Task.Delay(…, time)</c>) fire when
+/// <see cref="Advance"/> passes their due time, on the thread that advances; a zero due time fires at once.
 /// </summary>
 public sealed class ManualTimeProvider : TimeProvider
 {
-    private readonly Lock _gate = new();
-    private readonly List<ManualTimer> _timers = [];
+    private readonly Lock gate = new();
+    private readonly List<ManualTimer> timers = [];
     private DateTimeOffset now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public override DateTimeOffset GetUtcNow()
     {
-        lock (_gate)
+        lock (gate)
         {
             return now;
         }
     }
 
-    /// <summary>Moves the clock forward, firing every timer that falls due on the way.</summary>
     public void Advance(TimeSpan by)
     {
         DateTimeOffset target;
-        lock (_gate)
+        lock (gate)
         {
             target = now + by;
         }
 
+        // Fire due timers in due order, the clock standing at each one's time as it fires.
         while (true)
         {
-            ManualTimer? due;
-            lock (_gate)
+            ManualTimer? next;
+            lock (gate)
             {
-                due = _timers.Where(t => t.DueAt <= target).MinBy(t => t.DueAt);
-                if (due is null)
+                next = timers.Where(t => t.DueAt <= target).MinBy(t => t.DueAt);
+                if (next is null)
                 {
                     now = target;
                     return;
                 }
 
-                // The clock stands at the timer's time while it runs, as it would in real life.
-                now = due.DueAt > now ? due.DueAt : now;
-                due.Fired();
+                if (next.DueAt > now)
+                {
+                    now = next.DueAt;
+                }
+
+                next.Rearm(now);
             }
 
-            due.Invoke();
+            next.Fire();
         }
     }
 
@@ -55,46 +58,55 @@ public sealed class ManualTimeProvider : TimeProvider
         return timer;
     }
 
-    private sealed class ManualTimer(ManualTimeProvider clock, TimerCallback callback, object? state) : ITimer
+    private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
     {
-        private TimeSpan _period = Timeout.InfiniteTimeSpan;
+        private TimeSpan period = Timeout.InfiniteTimeSpan;
 
         public DateTimeOffset DueAt { get; private set; }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            lock (clock._gate)
+            lock (owner.gate)
             {
-                clock._timers.Remove(this);
-                _period = period;
-                if (dueTime != Timeout.InfiniteTimeSpan)
+                owner.timers.Remove(this);
+                this.period = period;
+                if (dueTime == Timeout.InfiniteTimeSpan)
                 {
-                    DueAt = clock.now + dueTime;
-                    clock._timers.Add(this);
+                    return true;
                 }
+
+                if (dueTime > TimeSpan.Zero)
+                {
+                    DueAt = owner.now + dueTime;
+                    owner.timers.Add(this);
+                    return true;
+                }
+
+                Rearm(owner.now);
             }
 
+            ThreadPool.QueueUserWorkItem(_ => Fire());
             return true;
         }
 
-        /// <summary>Called under the clock's lock when the timer fires: reschedules a periodic timer, drops a one-shot one.</summary>
-        public void Fired()
+        /// <summary>Called under the owner's lock as the timer fires: re-queues a periodic timer, drops a one-shot.</summary>
+        public void Rearm(DateTimeOffset at)
         {
-            clock._timers.Remove(this);
-            if (_period != Timeout.InfiniteTimeSpan && _period > TimeSpan.Zero)
+            owner.timers.Remove(this);
+            if (period > TimeSpan.Zero && period != Timeout.InfiniteTimeSpan)
             {
-                DueAt += _period;
-                clock._timers.Add(this);
+                DueAt = at + period;
+                owner.timers.Add(this);
             }
         }
 
-        public void Invoke() => callback(state);
+        public void Fire() => callback(state);
 
         public void Dispose()
         {
-            lock (clock._gate)
+            lock (owner.gate)
             {
-                clock._timers.Remove(this);
+                owner.timers.Remove(this);
             }
         }
 

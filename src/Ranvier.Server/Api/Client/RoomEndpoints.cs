@@ -3,6 +3,7 @@ using Ranvier.Protocol.Events;
 using Ranvier.Server.Configuration;
 using Ranvier.Server.Http;
 using Ranvier.Server.Services.Auth;
+using Ranvier.Server.Services.Presence;
 using Ranvier.Server.Services.Rooms;
 using Ranvier.Storage.Rooms;
 
@@ -43,7 +44,7 @@ internal static class RoomEndpoints
     /// <summary>PUT /rooms/{roomId}/send/{eventType}/{txnId}: a message event, idempotent per device and transaction ID.</summary>
     private static async Task<JsonObject> Send(
         string roomId, string eventType, string txnId, HttpRequest request, RequestContext context, RanvierOptions options,
-        RoomEventPipeline pipeline, RedactionService redactions, RelationRules relationRules, CancellationToken cancellationToken)
+        RoomEventPipeline pipeline, RedactionService redactions, RelationRules relationRules, PresenceService presence, CancellationToken cancellationToken)
     {
         CheckType(eventType);
         if (context.IsGuest && eventType != "m.room.message")
@@ -64,6 +65,12 @@ internal static class RoomEndpoints
 
         await relationRules.CheckAsync(roomId, context.UserId, eventType, content, transaction, cancellationToken);
         var pdu = await pipeline.SendAsync(new EventDraft(roomId, eventType, null, context.UserId, content, redacts, transaction), cancellationToken);
+        if (!context.IsGuest)
+        {
+            // Sending a message is the spec's example of a pro-active event ("Last active ago").
+            await presence.MarkActiveAsync(context.UserId, cancellationToken);
+        }
+
         return new JsonObject { ["event_id"] = pdu.EventId };
     }
 

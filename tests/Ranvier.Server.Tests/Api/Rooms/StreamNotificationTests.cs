@@ -16,9 +16,12 @@ public sealed class StreamNotificationTests : RoomTestBase
         var roomId = await Client.CreateRoomAsync(alice);
         notifier.Position.ShouldBe(await store.GetMaxStreamPositionAsync());
 
-        var waiting = notifier.WaitBeyondAsync(notifier.Current, CancellationToken.None);
+        var start = notifier.Current;
+        var waiting = notifier.WaitBeyondAsync(start, CancellationToken.None);
         await Client.SendTextAsync(alice, roomId, "wake up");
-        (await waiting.WaitAsync(TimeSpan.FromSeconds(10))).Stream.ShouldBe(await store.GetMaxStreamPositionAsync());
+        (await waiting.WaitAsync(TimeSpan.FromSeconds(10))).Stream.ShouldBeGreaterThan(start.Stream);
+        // The message, then Alice's presence (sending is activity: offline → online) are both announced.
+        notifier.Position.ShouldBe(await store.GetMaxStreamPositionAsync());
 
         var before = notifier.Position;
         await (await Client.PutJsonAsync("/_matrix/client/v3/user/@alice:example.org/account_data/org.example.x", "{}", alice)).ShouldBeOkJsonAsync();
