@@ -1,8 +1,8 @@
 using Ranvier.Storage.Accounts;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Media;
-using Ranvier.Storage.Receipts;
 using Ranvier.Storage.Presence;
+using Ranvier.Storage.Receipts;
 using Ranvier.Storage.Rooms;
 using Ranvier.Storage.UserData;
 

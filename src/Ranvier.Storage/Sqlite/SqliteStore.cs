@@ -2,8 +2,8 @@ using Microsoft.Data.Sqlite;
 using Ranvier.Storage.Accounts;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Media;
-using Ranvier.Storage.Receipts;
 using Ranvier.Storage.Presence;
+using Ranvier.Storage.Receipts;
 using Ranvier.Storage.Rooms;
 using Ranvier.Storage.UserData;
 

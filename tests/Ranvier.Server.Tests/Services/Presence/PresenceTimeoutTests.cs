@@ -40,9 +40,9 @@ public sealed class PresenceTimeoutTests : IAsyncLifetime
 
         time.Advance(TimeSpan.FromSeconds(30));
         await Presence.OnSyncAsync(Alice, null, false, CancellationToken.None);
-        await AdvanceUntilChangeAsync(TimeSpan.FromSeconds(61));
+        time.Advance(TimeSpan.FromSeconds(61));
 
-        (await StoredAsync()).State.ShouldBe("offline");
+        (await StoredWhenAsync(r => r.State == "offline")).State.ShouldBe("offline");
         (await StatusAsync()).GetProperty("presence").GetString().ShouldBe("offline");
     }
 
@@ -50,7 +50,6 @@ public sealed class PresenceTimeoutTests : IAsyncLifetime
     public async Task Syncing_keeps_a_user_online_but_idleness_makes_them_unavailable()
     {
         await Presence.OnSyncAsync(Alice, null, false, CancellationToken.None);
-        var start = Notifier.Position;
 
         // Keep syncing every 30 s (so never offline) and do nothing else: after a minute no longer currently active…
         for (var i = 0; i < 2; i++)
@@ -59,8 +58,7 @@ public sealed class PresenceTimeoutTests : IAsyncLifetime
             await Presence.OnSyncAsync(Alice, null, false, CancellationToken.None);
         }
 
-        await WaitForChangeAsync(start);
-        var quiet = await StoredAsync();
+        var quiet = await StoredWhenAsync(r => !r.CurrentlyActive);
         (quiet.State, quiet.CurrentlyActive).ShouldBe(("online", false));
 
         // … and after the idle time-out, unavailable.
@@ -70,8 +68,7 @@ public sealed class PresenceTimeoutTests : IAsyncLifetime
             await Presence.OnSyncAsync(Alice, null, false, CancellationToken.None);
         }
 
-        await WaitForChangeAsync(quiet.StreamPosition);
-        (await StoredAsync()).State.ShouldBe("unavailable");
+        (await StoredWhenAsync(r => r.State == "unavailable")).State.ShouldBe("unavailable");
         (await StatusAsync()).GetProperty("last_active_ago").GetInt64().ShouldBe(300_000);
 
         // A further sync does not undo idleness; activity does.
@@ -101,8 +98,8 @@ public sealed class PresenceTimeoutTests : IAsyncLifetime
         Notifier.Position.ShouldBe(set);
 
         // … a minute after the activity there is.
-        await AdvanceUntilChangeAsync(TimeSpan.FromSeconds(30));
-        var quiet = await StoredAsync();
+        time.Advance(TimeSpan.FromSeconds(30));
+        var quiet = await StoredWhenAsync(r => !r.CurrentlyActive);
         (quiet.State, quiet.CurrentlyActive).ShouldBe(("online", false));
     }
 
@@ -139,9 +136,9 @@ public sealed class PresenceTimeoutTests : IAsyncLifetime
         host = await TestHost.StartAsync(yaml, time: time);
         (await StoredAsync()).State.ShouldBe("online");
 
-        await AdvanceUntilChangeAsync(TimeSpan.FromSeconds(61));
+        time.Advance(TimeSpan.FromSeconds(61));
 
-        var stored = await StoredAsync();
+        var stored = await StoredWhenAsync(r => r.State == "offline");
         (stored.State, stored.StatusMessage).ShouldBe(("offline", "still here"));
     }
 
@@ -150,17 +147,23 @@ public sealed class PresenceTimeoutTests : IAsyncLifetime
 
     private Task<JsonElement> StatusAsync() => host.Client.GetPresenceAsync(alice, Alice);
 
-    private async Task AdvanceUntilChangeAsync(TimeSpan by)
-    {
-        var before = Notifier.Position;
-        time.Advance(by);
-        await WaitForChangeAsync(before);
-    }
-
-    /// <summary>Waits (event-driven, bounded) for a stream position above <paramref name="position"/>: the timer loop's write.</summary>
-    private async Task WaitForChangeAsync(long position)
+    /// <summary>
+    /// The stored presence once <paramref name="until"/> holds, waiting (event-driven, bounded) on the notifier for the
+    /// timer loop's writes: one advance of the clock may cause several writes, and they land on another thread.
+    /// </summary>
+    private async Task<PresenceRecord> StoredWhenAsync(Func<PresenceRecord, bool> until)
     {
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await Notifier.WaitBeyondAsync(new SyncToken(position, long.MaxValue), bound.Token);
+        while (true)
+        {
+            var position = Notifier.Position;
+            var stored = await StoredAsync();
+            if (until(stored))
+            {
+                return stored;
+            }
+
+            await Notifier.WaitBeyondAsync(new SyncToken(position, long.MaxValue), bound.Token);
+        }
     }
 }
