@@ -2,6 +2,7 @@ using Ranvier.Storage.Accounts;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Media;
 using Ranvier.Storage.Rooms;
+using Ranvier.Storage.ToDevice;
 using Ranvier.Storage.UserData;
 
 namespace Ranvier.Storage;
@@ -31,4 +32,6 @@ public interface IRanvierStore : IAsyncDisposable
     IContentReportStore ContentReports { get; }
 
     IMediaStore Media { get; }
+
+    IToDeviceStore ToDevice { get; }
 }

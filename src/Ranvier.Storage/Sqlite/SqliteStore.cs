@@ -3,6 +3,7 @@ using Ranvier.Storage.Accounts;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Media;
 using Ranvier.Storage.Rooms;
+using Ranvier.Storage.ToDevice;
 using Ranvier.Storage.UserData;
 
 namespace Ranvier.Storage.Sqlite;
@@ -31,6 +32,7 @@ public sealed class SqliteStore : IRanvierStore
         RoomDirectory = new SqliteRoomDirectoryStore(Writes, _readers);
         Relations = new SqliteRelationsStore(_readers);
         ContentReports = new SqliteContentReportStore(Writes, _readers);
+        ToDevice = new SqliteToDeviceStore(Writes, _readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -55,6 +57,8 @@ public sealed class SqliteStore : IRanvierStore
     public IContentReportStore ContentReports { get; }
 
     public IMediaStore Media { get; }
+
+    public IToDeviceStore ToDevice { get; }
 
     /// <summary>How many write transactions have committed since opening (group commit makes it less than the writes).</summary>
     public long CommittedWriteTransactions => Writes.CommittedTransactions;
