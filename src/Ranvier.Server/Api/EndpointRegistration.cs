@@ -43,6 +43,7 @@ internal static class EndpointRegistration
             client.MapRedactionEndpoints();
             client.MapReportEndpoints();
             client.MapRoomTimelineEndpoints();
+            client.MapToDeviceEndpoints();
         }
 
         var clientV1 = app.MapGroup("/_matrix/client/v1");

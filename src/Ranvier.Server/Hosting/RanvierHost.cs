@@ -75,6 +75,7 @@ public static partial class RanvierHost
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Relations);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().ContentReports);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Media);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().ToDevice);
 
         return builder;
     }

@@ -7,6 +7,8 @@ using Ranvier.Server.Services.Media;
 using Ranvier.Server.Services.Profiles;
 using Ranvier.Server.Services.RateLimiting;
 using Ranvier.Server.Services.Rooms;
+using Ranvier.Server.Services.Sync;
+using Ranvier.Server.Services.ToDevice;
 
 namespace Ranvier.Server.Hosting;
 
@@ -53,5 +55,7 @@ internal static class ServiceRegistration
         .AddSingleton<RelationsService>()
         .AddSingleton<ContentReportService>()
         .AddSingleton<EventVisibility>()
-        .AddSingleton<RoomTimeline>();
+        .AddSingleton<RoomTimeline>()
+        .AddSingleton<ToDeviceService>()
+        .AddSingleton<ISyncContributor, ToDeviceSyncContributor>();
 }
