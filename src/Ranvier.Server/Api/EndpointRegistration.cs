@@ -44,6 +44,7 @@ internal static class EndpointRegistration
             client.MapReportEndpoints();
             client.MapRoomTimelineEndpoints();
             client.MapToDeviceEndpoints();
+            client.MapSyncEndpoints();
         }
 
         var clientV1 = app.MapGroup("/_matrix/client/v1");

@@ -56,6 +56,17 @@ internal static class ServiceRegistration
         .AddSingleton<ContentReportService>()
         .AddSingleton<EventVisibility>()
         .AddSingleton<RoomTimeline>()
+        .AddSingleton<SyncChangeIndex>()
+        .AddSingleton<LazyMemberCache>()
+        .AddSingleton<SyncMemberships>()
+        .AddSingleton<SyncTimelineReader>()
+        .AddSingleton<SyncStateReader>()
+        .AddSingleton<SyncEventFormatter>()
+        .AddSingleton<StrippedState>()
+        .AddSingleton<RoomSyncBuilder>()
+        .AddSingleton<RoomsSync>()
+        .AddSingleton<AccountDataSync>()
+        .AddSingleton<SyncService>()
         .AddSingleton<ToDeviceService>()
         .AddSingleton<ISyncContributor, ToDeviceSyncContributor>();
 }

@@ -13,7 +13,7 @@ namespace Ranvier.Server.Services.AccountData;
 /// Account data (spec: client-server API, "Client Config"): per-user JSON objects by type, global or per room.
 /// Each write takes a position on the global stream, so /sync can deliver what changed after a position.
 /// </summary>
-public sealed class AccountDataService(IUserDataStore store, StreamNotifier notifier)
+public sealed class AccountDataService(IUserDataStore store, StreamNotifier notifier, SyncChangeIndex syncChanges)
 {
     /// <summary>Event types longer than this (UTF-8 bytes) are refused, as for event types in rooms.</summary>
     public const int MaxTypeBytes = 255;
@@ -32,6 +32,7 @@ public sealed class AccountDataService(IUserDataStore store, StreamNotifier noti
         }
 
         var position = await store.SetAccountDataAsync(context.UserId, room, type, StoredJson.Write(content), cancellationToken);
+        syncChanges.AccountData(position, context.UserId);
         notifier.Advance(position);
         return position;
     }

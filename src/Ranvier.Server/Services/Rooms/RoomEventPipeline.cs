@@ -25,6 +25,7 @@ public sealed partial class RoomEventPipeline(
     RoomEventReader reader,
     RoomLocks locks,
     StreamNotifier notifier,
+    SyncChangeIndex syncChanges,
     TimeProvider time,
     ILogger<RoomEventPipeline> logger)
 {
@@ -142,6 +143,8 @@ public sealed partial class RoomEventPipeline(
         var persisted = await Store.PersistEventAsync(request, CancellationToken.None).ConfigureAwait(false);
         if (persisted.StreamPosition is { } position)
         {
+            // Recorded before it is announced, so a woken /sync finds it (see SyncChangeIndex).
+            syncChanges.RoomEvent(position, pdu.RoomId, pdu.Type == EventTypes.Member ? pdu.StateKey : null);
             notifier.Advance(position);
         }
     }

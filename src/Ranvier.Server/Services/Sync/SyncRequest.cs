@@ -17,7 +17,14 @@ public sealed record SyncRequest(
     bool FullState,
     Filter Filter,
     string? SetPresence,
-    bool IsGuest);
+    bool IsGuest)
+{
+    /// <summary>
+    /// The <c>use_state_after</c> parameter (spec v1.16): room state is sent as the state at the end of the timeline
+    /// (<c>state_after</c>) instead of at its start (<c>state</c>).
+    /// </summary>
+    public bool UseStateAfter { get; init; }
+}
 
 /// <summary>
 /// What one computed sync response covers: the request, the positions it goes up to (its <c>next_batch</c>), and
