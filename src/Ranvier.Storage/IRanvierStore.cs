@@ -4,6 +4,7 @@ using Ranvier.Storage.Media;
 using Ranvier.Storage.Presence;
 using Ranvier.Storage.Receipts;
 using Ranvier.Storage.Rooms;
+using Ranvier.Storage.ToDevice;
 using Ranvier.Storage.UserData;
 
 namespace Ranvier.Storage;
@@ -36,4 +37,5 @@ public interface IRanvierStore : IAsyncDisposable
 
     IReceiptStore Receipts { get; }
     IPresenceStore Presence { get; }
+    IToDeviceStore ToDevice { get; }
 }

@@ -43,6 +43,7 @@ internal static class EndpointRegistration
             client.MapRedactionEndpoints();
             client.MapReportEndpoints();
             client.MapRoomTimelineEndpoints();
+            client.MapToDeviceEndpoints();
             client.MapSyncEndpoints();
             client.MapTypingEndpoints();
             client.MapReceiptEndpoints();

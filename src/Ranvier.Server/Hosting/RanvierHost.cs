@@ -77,6 +77,7 @@ public static partial class RanvierHost
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Media);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Receipts);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Presence);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().ToDevice);
 
         return builder;
     }

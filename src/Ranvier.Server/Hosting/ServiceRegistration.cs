@@ -12,6 +12,7 @@ using Ranvier.Server.Services.Receipts;
 using Ranvier.Server.Services.Rooms;
 using Ranvier.Server.Services.Sync;
 using Ranvier.Server.Services.Typing;
+using Ranvier.Server.Services.ToDevice;
 
 namespace Ranvier.Server.Hosting;
 
@@ -81,5 +82,7 @@ internal static class ServiceRegistration
         .AddSingleton<ISyncContributor, PushRulesSyncContributor>()
         .AddSingleton<PresenceService>()
         .AddHostedService<PresenceTimers>()
-        .AddSingleton<ISyncContributor, PresenceSyncContributor>();
+        .AddSingleton<ISyncContributor, PresenceSyncContributor>()
+        .AddSingleton<ToDeviceService>()
+        .AddSingleton<ISyncContributor, ToDeviceSyncContributor>();
 }

@@ -5,6 +5,7 @@ using Ranvier.Storage.Media;
 using Ranvier.Storage.Presence;
 using Ranvier.Storage.Receipts;
 using Ranvier.Storage.Rooms;
+using Ranvier.Storage.ToDevice;
 using Ranvier.Storage.UserData;
 
 namespace Ranvier.Storage.Sqlite;
@@ -35,6 +36,7 @@ public sealed class SqliteStore : IRanvierStore
         ContentReports = new SqliteContentReportStore(Writes, _readers);
         Receipts = new SqliteReceiptStore(Writes, _readers);
         Presence = new SqlitePresenceStore(Writes, _readers);
+        ToDevice = new SqliteToDeviceStore(Writes, _readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -62,6 +64,7 @@ public sealed class SqliteStore : IRanvierStore
 
     public IReceiptStore Receipts { get; }
     public IPresenceStore Presence { get; }
+    public IToDeviceStore ToDevice { get; }
 
     /// <summary>How many write transactions have committed since opening (group commit makes it less than the writes).</summary>
     public long CommittedWriteTransactions => Writes.CommittedTransactions;

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using Ranvier.Server.Http;
+using Ranvier.Server.Services.Sync;
+using Ranvier.Storage.ToDevice;
+
+namespace Ranvier.Server.Services.ToDevice;
+
+/// <summary>
+/// The <c>to_device</c> part of /sync (spec: "Send-to-Device messaging", server behaviour). A response carries the
+/// device's oldest pending messages up to its <c>next_batch</c>, at most <see cref="BatchLimit"/>, and the store marks
+/// them with that position. A later sync from a token at or past the mark is the acknowledgement and deletes them.
+/// </summary>
+/// <remarks>
+/// Delivery is "everything still pending up to <c>Upto</c>", not "what arrived after <c>since</c>": a capped response
+/// leaves the rest pending (unmarked) although its <c>next_batch</c> covers their positions, so they come in the next
+/// response, and a retried sync from an older token gets again whatever the lost response carried.
+/// </remarks>
+public sealed class ToDeviceSyncContributor(IToDeviceStore store) : ISyncContributor
+{
+    /// <summary>The spec recommends at most 100 messages per response.</summary>
+    public const int BatchLimit = 100;
+
+    public async ValueTask OnRequestAsync(SyncRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Since is { } since)
+        {
+            await store.DeleteAcknowledgedAsync(request.UserId, request.DeviceId, since.Stream, cancellationToken);
+        }
+    }
+
+    public async ValueTask ContributeAsync(SyncWindow window, SyncResponse response, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(response);
+        var request = window.Request;
+        var messages = await store.TakePendingAsync(request.UserId, request.DeviceId, window.Upto.Stream, BatchLimit, cancellationToken);
+        foreach (var message in messages)
+        {
+            response.ToDevice.Add(new JsonObject
+            {
+                ["sender"] = message.Sender,
+                ["type"] = message.Type,
+                ["content"] = StoredJson.Read(message.ContentJson),
+            });
+        }
+    }
+}
