@@ -83,15 +83,24 @@ describe("push rules (matrix-js-sdk)", () => {
     );
   });
 
-  test("startClient gets past its push-rules fetch and syncs", { skip: "waits on /sync (branch sync-core)" }, async () => {
-    const alice = await newUser(server(), "alice");
-    const prepared = new Promise((resolve) => alice.once("sync", (state) => state === "PREPARED" && resolve()));
-    await alice.startClient({ initialSyncLimit: 1 });
-    try {
-      await prepared;
-      assert.equal(alice.pushRules.global.override[0].rule_id, ".m.rule.master");
-    } finally {
-      alice.stopClient();
-    }
-  });
+  test("startClient gets past its push-rules fetch, syncs, and sees an edit arrive as m.push_rules",
+    { skip: "waits on /sync (branch sync-core)" }, async () => {
+      const alice = await newUser(server(), "alice");
+      const prepared = new Promise((resolve) => alice.on("sync", (state) => state === "PREPARED" && resolve()));
+      await alice.startClient({ initialSyncLimit: 1 });
+      try {
+        await prepared;
+        assert.equal(alice.pushRules.global.override[0].rule_id, ".m.rule.master");
+        assert.ok(alice.getAccountData("m.push_rules"), "the initial sync carries m.push_rules");
+
+        const updated = new Promise((resolve) => alice.on("accountData", (event) => {
+          if (event.getType() === "m.push_rules" && event.getContent().global.override[0].enabled) resolve(event);
+        }));
+        await alice.setPushRuleEnabled("global", "override", ".m.rule.master", true);
+        await updated;
+        assert.equal(alice.pushRules.global.override[0].enabled, true);
+      } finally {
+        alice.stopClient();
+      }
+    });
 });
