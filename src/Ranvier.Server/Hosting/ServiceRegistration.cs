@@ -11,8 +11,8 @@ using Ranvier.Server.Services.RateLimiting;
 using Ranvier.Server.Services.Receipts;
 using Ranvier.Server.Services.Rooms;
 using Ranvier.Server.Services.Sync;
-using Ranvier.Server.Services.Typing;
 using Ranvier.Server.Services.ToDevice;
+using Ranvier.Server.Services.Typing;
 
 namespace Ranvier.Server.Hosting;
 

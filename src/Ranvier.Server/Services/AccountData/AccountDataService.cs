@@ -39,7 +39,7 @@ public sealed class AccountDataService(IUserDataStore store, StreamNotifier noti
 
     /// <summary>
     /// Writes account data of a type the server manages, on the server's own authority (the read markers API sets
-    /// m.fully_read this way); the caller has checked the user, room and content. Returns the stream position.
+    /// m.fully_read this way, the push rules service m.push_rules); the caller has checked the user, room and content. Returns the stream position.
     /// </summary>
     public async Task<long> SetServerManagedAsync(string userId, string? roomId, string type, JsonObject content, CancellationToken cancellationToken)
     {
@@ -57,18 +57,6 @@ public sealed class AccountDataService(IUserDataStore store, StreamNotifier noti
         var json = await store.GetAccountDataAsync(context.UserId, room, type, cancellationToken)
             ?? throw MatrixError.NotFound("Account data not found");
         return (JsonObject)StoredJson.Read(json)!;
-    }
-
-    /// <summary>
-    /// Writes global account data of a type the server manages (such as <c>m.push_rules</c>, which the push rules
-    /// service keeps), bypassing the client-facing checks. Returns the stream position of the write.
-    /// </summary>
-    public async Task<long> SetServerManagedAsync(string userId, string type, JsonObject content, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        var position = await store.SetAccountDataAsync(userId, null, type, StoredJson.Write(content), cancellationToken);
-        notifier.Advance(position);
-        return position;
     }
 
     /// <summary>The content JSON of the user's global account data of <paramref name="type"/>, or null.</summary>

@@ -177,7 +177,7 @@ public sealed partial class PushRuleService(AccountDataService accountData, ILog
         using (await _userLocks.AcquireAsync(userId, cancellationToken))
         {
             var rules = edit(await GetRulesAsync(userId, cancellationToken));
-            await accountData.SetServerManagedAsync(userId, AccountDataType, ToAccountDataContent(rules), cancellationToken);
+            await accountData.SetServerManagedAsync(userId, null, AccountDataType, ToAccountDataContent(rules), cancellationToken);
         }
     }
 

@@ -2,21 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { useServer } from "../harness.mjs";
-import { clientFor, uniqueLocalpart } from "../clients.mjs";
-
-/** Registers a fresh account and returns a client acting as it. */
-async function newUser(server, prefix) {
-  const registered = await clientFor(server).registerRequest({
-    username: uniqueLocalpart(prefix),
-    password: "correct horse battery staple",
-    auth: { type: "m.login.dummy" },
-  });
-  return clientFor(server, {
-    accessToken: registered.access_token,
-    userId: registered.user_id,
-    deviceId: registered.device_id,
-  });
-}
+import { newUser } from "../clients.mjs";
 
 const ids = (rules) => rules.map((rule) => rule.rule_id);
 
@@ -83,24 +69,23 @@ describe("push rules (matrix-js-sdk)", () => {
     );
   });
 
-  test("startClient gets past its push-rules fetch, syncs, and sees an edit arrive as m.push_rules",
-    { skip: "waits on /sync (branch sync-core)" }, async () => {
-      const alice = await newUser(server(), "alice");
-      const prepared = new Promise((resolve) => alice.on("sync", (state) => state === "PREPARED" && resolve()));
-      await alice.startClient({ initialSyncLimit: 1 });
-      try {
-        await prepared;
-        assert.equal(alice.pushRules.global.override[0].rule_id, ".m.rule.master");
-        assert.ok(alice.getAccountData("m.push_rules"), "the initial sync carries m.push_rules");
+  test("startClient gets past its push-rules fetch, syncs, and sees an edit arrive as m.push_rules", { timeout: 60_000 }, async () => {
+    const alice = await newUser(server(), "alice");
+    const prepared = new Promise((resolve) => alice.on("sync", (state) => state === "PREPARED" && resolve()));
+    await alice.startClient({ initialSyncLimit: 1 });
+    try {
+      await prepared;
+      assert.equal(alice.pushRules.global.override[0].rule_id, ".m.rule.master");
+      assert.ok(alice.getAccountData("m.push_rules"), "the initial sync carries m.push_rules");
 
-        const updated = new Promise((resolve) => alice.on("accountData", (event) => {
-          if (event.getType() === "m.push_rules" && event.getContent().global.override[0].enabled) resolve(event);
-        }));
-        await alice.setPushRuleEnabled("global", "override", ".m.rule.master", true);
-        await updated;
-        assert.equal(alice.pushRules.global.override[0].enabled, true);
-      } finally {
-        alice.stopClient();
-      }
-    });
+      const updated = new Promise((resolve) => alice.on("accountData", (event) => {
+        if (event.getType() === "m.push_rules" && event.getContent().global.override[0].enabled) resolve(event);
+      }));
+      await alice.setPushRuleEnabled("global", "override", ".m.rule.master", true);
+      await updated;
+      assert.equal(alice.pushRules.global.override[0].enabled, true);
+    } finally {
+      alice.stopClient();
+    }
+  });
 });
