@@ -44,4 +44,6 @@ public interface IRanvierStore : IAsyncDisposable
     IPushActionStore PushActions { get; }
 
     ICrossSigningStore CrossSigning { get; }
+
+    IDeviceKeyStore DeviceKeys { get; }
 }

@@ -50,6 +50,7 @@ internal static class EndpointRegistration
             client.MapReadMarkerEndpoints();
             client.MapPushRuleEndpoints();
             client.MapNotificationEndpoints();
+            client.MapKeysEndpoints();
             client.MapPresenceEndpoints();
         }
 
