@@ -1,6 +1,7 @@
 using Ranvier.Server.Services.AccountData;
 using Ranvier.Server.Services.Accounts;
 using Ranvier.Server.Services.Auth;
+using Ranvier.Server.Services.CrossSigning;
 using Ranvier.Server.Services.DeviceKeys;
 using Ranvier.Server.Services.Devices;
 using Ranvier.Server.Services.Filters;
@@ -91,5 +92,8 @@ internal static class ServiceRegistration
         .AddSingleton<ToDeviceService>()
         .AddSingleton<ISyncContributor, ToDeviceSyncContributor>()
         .AddSingleton<DeviceKeyService>()
-        .AddSingleton<ISyncContributor, OneTimeKeysSyncContributor>();
+        .AddSingleton<ISyncContributor, OneTimeKeysSyncContributor>()
+        .AddSingleton<CrossSigningService>()
+        .AddSingleton<SignatureUploadService>()
+        .AddSingleton<IKeyQueryExtension, CrossSigningQueryExtension>();
 }
