@@ -2,6 +2,7 @@ using Ranvier.Storage.Accounts;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Media;
 using Ranvier.Storage.Presence;
+using Ranvier.Storage.Push;
 using Ranvier.Storage.Receipts;
 using Ranvier.Storage.Rooms;
 using Ranvier.Storage.ToDevice;
@@ -38,4 +39,6 @@ public interface IRanvierStore : IAsyncDisposable
     IReceiptStore Receipts { get; }
     IPresenceStore Presence { get; }
     IToDeviceStore ToDevice { get; }
+
+    IPusherStore Pushers { get; }
 }

@@ -3,6 +3,7 @@ using Ranvier.Storage.Accounts;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Media;
 using Ranvier.Storage.Presence;
+using Ranvier.Storage.Push;
 using Ranvier.Storage.Receipts;
 using Ranvier.Storage.Rooms;
 using Ranvier.Storage.ToDevice;
@@ -37,6 +38,7 @@ public sealed class SqliteStore : IRanvierStore
         Receipts = new SqliteReceiptStore(Writes, _readers);
         Presence = new SqlitePresenceStore(Writes, _readers);
         ToDevice = new SqliteToDeviceStore(Writes, _readers);
+        Pushers = new SqlitePusherStore(Writes, _readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -65,6 +67,8 @@ public sealed class SqliteStore : IRanvierStore
     public IReceiptStore Receipts { get; }
     public IPresenceStore Presence { get; }
     public IToDeviceStore ToDevice { get; }
+
+    public IPusherStore Pushers { get; }
 
     /// <summary>How many write transactions have committed since opening (group commit makes it less than the writes).</summary>
     public long CommittedWriteTransactions => Writes.CommittedTransactions;

@@ -1,0 +1,1 @@
+-- Placeholder for schema version 17 (another branch owns this number); dropped at merge, so this branch's own migration stays gapless.
