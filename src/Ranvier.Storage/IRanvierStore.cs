@@ -40,5 +40,7 @@ public interface IRanvierStore : IAsyncDisposable
     IPresenceStore Presence { get; }
     IToDeviceStore ToDevice { get; }
 
+    IPushActionStore PushActions { get; }
+
     IPusherStore Pushers { get; }
 }

@@ -49,6 +49,7 @@ internal static class EndpointRegistration
             client.MapReceiptEndpoints();
             client.MapReadMarkerEndpoints();
             client.MapPushRuleEndpoints();
+            client.MapNotificationEndpoints();
             client.MapPusherEndpoints();
             client.MapPresenceEndpoints();
         }

@@ -38,6 +38,7 @@ public sealed class SqliteStore : IRanvierStore
         Receipts = new SqliteReceiptStore(Writes, _readers);
         Presence = new SqlitePresenceStore(Writes, _readers);
         ToDevice = new SqliteToDeviceStore(Writes, _readers);
+        PushActions = new SqlitePushActionStore(_readers);
         Pushers = new SqlitePusherStore(Writes, _readers);
     }
 
@@ -67,6 +68,8 @@ public sealed class SqliteStore : IRanvierStore
     public IReceiptStore Receipts { get; }
     public IPresenceStore Presence { get; }
     public IToDeviceStore ToDevice { get; }
+
+    public IPushActionStore PushActions { get; }
 
     public IPusherStore Pushers { get; }
 

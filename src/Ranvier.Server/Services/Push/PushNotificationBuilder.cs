@@ -17,7 +17,7 @@ public sealed class PushNotificationBuilder(IRoomEventStore rooms)
     private static readonly StateKey CanonicalAlias = new("m.room.canonical_alias", "");
 
     /// <summary>The request body, or null when the event is no longer stored (there is nothing to say about it).</summary>
-    public async Task<JsonObject?> BuildAsync(PusherState pusher, PendingPush push, int unread, CancellationToken cancellationToken)
+    public async Task<JsonObject?> BuildAsync(PusherState pusher, PushActionRecord push, long unread, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pusher);
         ArgumentNullException.ThrowIfNull(push);

@@ -1,17 +1,20 @@
+using System.Text.Json.Nodes;
 using Ranvier.Storage.Push;
 
 namespace Ranvier.Server.Services.Push;
 
 /// <summary>
-/// Delivers one HTTP pusher's pending notifications, oldest first, recording progress in the store after each push
-/// so that a restart neither repeats nor loses one (gateways suppress duplicates by event ID all the same). A failure
-/// stops the pusher until its retry is due (<see cref="PushRetry"/>); a pushkey the gateway rejects deletes the pusher
-/// (spec: push gateway API, <c>rejected</c>: "Homeservers must cease sending notification requests for these pushkeys
-/// and remove the associated pushers").
+/// Delivers one HTTP pusher's pending notifications (the user's rows of event_push_actions after the pusher's
+/// position), oldest first, recording progress in the store after each push so that a restart neither repeats nor
+/// loses one (gateways suppress duplicates by event ID all the same). Notifications the user has read meanwhile are
+/// passed over. A failure stops the pusher until its retry is due (<see cref="PushRetry"/>); a pushkey the gateway
+/// rejects deletes the pusher (spec: push gateway API, <c>rejected</c>: "Homeservers must cease sending notification
+/// requests for these pushkeys and remove the associated pushers").
 /// </summary>
 public sealed partial class PusherSender(
     IPusherStore pushers,
-    IPushActionSource source,
+    IPushActionStore pushActions,
+    UnreadBadge badge,
     PushNotificationBuilder builder,
     PushGatewayClient gateways,
     TimeProvider time,
@@ -32,56 +35,48 @@ public sealed partial class PusherSender(
             return DateTimeOffset.FromUnixTimeMilliseconds(next);
         }
 
-        var url = new Uri(JsonDataUrl(state));
+        var url = new Uri(JsonNode.Parse(state.Pusher.DataJson)?["url"]?.GetValue<string>()
+            ?? throw new InvalidOperationException($"The http pusher {state.PusherId} has no data.url."));
         var userId = state.Pusher.UserId;
         var recorded = state.PushedPosition;
         var from = recorded;
         if (state.FailingSinceTs is { } since && now - DateTimeOffset.FromUnixTimeMilliseconds(since) > PushRetry.OutageLimit)
         {
-            from = await SkipStaleAsync(state, upto, cancellationToken);
+            from = recorded = await SkipStaleAsync(state, upto, cancellationToken);
         }
 
-        while (true)
+        while (await ReadPendingAsync(userId, from, upto, cancellationToken) is { Count: > 0 } page)
         {
-            var page = await source.GetAfterAsync(userId, from, upto, PageSize, cancellationToken);
             foreach (var push in page)
             {
-                if (!push.Notify)
+                if (!push.Read)
                 {
-                    from = push.StreamPosition;
-                    continue;
-                }
-
-                var unread = await source.GetUnreadCountAsync(userId, cancellationToken);
-                var body = await builder.BuildAsync(state, push, unread, cancellationToken);
-                if (body is not null)
-                {
-                    var outcome = await gateways.SendAsync(url, body, cancellationToken);
-                    if (!outcome.Delivered)
+                    var unread = await badge.CountAsync(userId, upto, cancellationToken);
+                    if (await builder.BuildAsync(state, push, unread, cancellationToken) is { } body)
                     {
-                        return await RecordFailureAsync(state, outcome.Failure, cancellationToken);
-                    }
+                        var outcome = await gateways.SendAsync(url, body, cancellationToken);
+                        if (!outcome.Delivered)
+                        {
+                            return await RecordFailureAsync(state, outcome.Failure, cancellationToken);
+                        }
 
-                    if (outcome.Rejected.Contains(state.Pusher.Pushkey, StringComparer.Ordinal))
-                    {
-                        LogRejected(logger, state.Pusher.AppId, userId);
-                        await pushers.DeleteByIdAsync(state.PusherId, cancellationToken);
-                        return null;
+                        if (outcome.Rejected.Contains(state.Pusher.Pushkey, StringComparer.Ordinal))
+                        {
+                            LogRejected(logger, state.Pusher.AppId, userId);
+                            await pushers.DeleteByIdAsync(state.PusherId, cancellationToken);
+                            return null;
+                        }
+
+                        await pushers.RecordPushedAsync(state.PusherId, push.StreamPosition, cancellationToken);
+                        recorded = push.StreamPosition;
                     }
                 }
 
                 from = push.StreamPosition;
-                await pushers.RecordPushedAsync(state.PusherId, from, cancellationToken);
-                recorded = from;
-            }
-
-            if (page.Count < PageSize)
-            {
-                break;
             }
         }
 
-        // Positions passed over without a push, and a failure state whose backlog went away, are settled in one write.
+        // Notifications passed over without a push, and a failure state whose backlog went away, settle in one write.
         if (from > recorded || state.Failures > 0)
         {
             await pushers.RecordPushedAsync(state.PusherId, from, cancellationToken);
@@ -90,20 +85,26 @@ public sealed partial class PusherSender(
         return null;
     }
 
+    /// <summary>The user's next notifications after <paramref name="after"/>, up to <paramref name="upto"/>, oldest first.</summary>
+    private async Task<List<PushActionRecord>> ReadPendingAsync(string userId, long after, long upto, CancellationToken cancellationToken)
+    {
+        var page = await pushActions.GetNotificationsAfterAsync(userId, after, PageSize, cancellationToken);
+        return [.. page.TakeWhile(p => p.StreamPosition <= upto)];
+    }
+
     /// <summary>
     /// After a long outage: passes over every pending notification but the newest <see cref="PushRetry.KeptAfterOutage"/>
     /// and records that. Returns the position delivery resumes from.
     /// </summary>
     private async Task<long> SkipStaleAsync(PusherState state, long upto, CancellationToken cancellationToken)
     {
-        // The positions of the newest notifying pushes seen so far, plus the one before them (the resume point).
+        // The newest positions seen so far, plus the one before them: the resume point if anything is dropped.
         var newest = new Queue<long>(PushRetry.KeptAfterOutage + 1);
-        var from = state.PushedPosition;
         var skipped = 0;
-        while (true)
+        var from = state.PushedPosition;
+        while (await ReadPendingAsync(state.Pusher.UserId, from, upto, cancellationToken) is { Count: > 0 } page)
         {
-            var page = await source.GetAfterAsync(state.Pusher.UserId, from, upto, PageSize, cancellationToken);
-            foreach (var push in page.Where(p => p.Notify))
+            foreach (var push in page)
             {
                 newest.Enqueue(push.StreamPosition);
                 if (newest.Count > PushRetry.KeptAfterOutage + 1)
@@ -111,11 +112,6 @@ public sealed partial class PusherSender(
                     newest.Dequeue();
                     skipped++;
                 }
-            }
-
-            if (page.Count < PageSize)
-            {
-                break;
             }
 
             from = page[^1].StreamPosition;
@@ -142,10 +138,6 @@ public sealed partial class PusherSender(
         await pushers.RecordFailureAsync(state.PusherId, now.ToUnixTimeMilliseconds(), next.ToUnixTimeMilliseconds(), cancellationToken);
         return next;
     }
-
-    private static string JsonDataUrl(PusherState state) =>
-        System.Text.Json.Nodes.JsonNode.Parse(state.Pusher.DataJson)?["url"]?.GetValue<string>()
-        ?? throw new InvalidOperationException($"The http pusher {state.PusherId} has no data.url.");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Push to the gateway of {AppId} for {UserId} failed ({Failures} in a row: {Reason}); retrying at {Next:O}")]
     private static partial void LogFailed(ILogger logger, string appId, string userId, int failures, string reason, DateTimeOffset next);

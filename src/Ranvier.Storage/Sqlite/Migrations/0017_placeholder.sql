@@ -1,1 +1,1 @@
--- Placeholder for schema version 17 (another branch owns this number); dropped at merge, so this branch's own migration stays gapless.
+-- Placeholder for schema version 17 (an E2EE branch being merged); replaced at merge.

@@ -1,1 +1,0 @@
--- Placeholder for schema version 20 (another branch owns this number); dropped at merge, so this branch's own migration stays gapless.
