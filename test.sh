@@ -72,7 +72,7 @@ e2e_missing() {
 }
 
 if [ -x tests/e2e/js/node_modules/.bin/node ]; then
-  run_e2e js bash -c 'cd tests/e2e/js && exec node_modules/.bin/node --test --test-reporter=tap test/*.test.mjs'
+  run_e2e js bash -c 'cd tests/e2e/js && exec node_modules/.bin/node --test --test-force-exit --test-reporter=tap test/*.test.mjs'
 else
   e2e_missing js "tests/e2e/js/node_modules is not installed; run 'npm ci' there (.ci/run does)"
 fi
