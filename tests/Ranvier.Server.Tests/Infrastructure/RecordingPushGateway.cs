@@ -38,6 +38,9 @@ public sealed class RecordingPushGateway : IAsyncDisposable
     /// <summary>Pushkeys listed in <c>rejected</c> of every 200 answer.</summary>
     public IReadOnlyList<string> Rejected { get; set; } = [];
 
+    /// <summary>Characters of padding added to every 200 answer (a gateway answering far too much).</summary>
+    public int AnswerPadding { get; set; }
+
     /// <summary>Every request so far with the status it was answered, in arrival order.</summary>
     public IReadOnlyList<(JsonObject Body, int Status)> Requests
     {
@@ -110,6 +113,12 @@ public sealed class RecordingPushGateway : IAsyncDisposable
 
         delivered.Writer.TryWrite(body);
         var rejected = new JsonArray([.. Rejected.Select(k => (JsonNode)JsonValue.Create(k))]);
-        return Results.Json(new JsonObject { ["rejected"] = rejected });
+        var answer = new JsonObject { ["rejected"] = rejected };
+        if (AnswerPadding > 0)
+        {
+            answer["padding"] = new string('x', AnswerPadding);
+        }
+
+        return Results.Json(answer);
     }
 }

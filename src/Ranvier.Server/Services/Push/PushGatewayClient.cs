@@ -23,6 +23,9 @@ public sealed record PushOutcome(bool Delivered, IReadOnlyList<string> Rejected,
 /// </summary>
 public sealed class PushGatewayClient : IDisposable
 {
+    /// <summary>Far more than a <c>rejected</c> list of a single pushkey needs.</summary>
+    private const int MaxAnswerBytes = 64 * 1024;
+
     private readonly HttpClient client;
     private readonly TimeSpan timeout;
 
@@ -66,9 +69,9 @@ public sealed class PushGatewayClient : IDisposable
                 return PushOutcome.Failed($"the gateway answered {(int)response.StatusCode}");
             }
 
-            // The body is small ({"rejected": [...]}); a gateway that sends something else still accepted the push.
-            var body = await response.Content.ReadAsStringAsync(deadline.Token);
-            return new PushOutcome(true, ReadRejected(body), null);
+            // The answer is small ({"rejected": [...]}); a gateway that sends something else, or too much, still accepted the push.
+            var body = await ReadCappedAsync(response.Content, deadline.Token);
+            return new PushOutcome(true, body is null ? [] : ReadRejected(body), null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -89,6 +92,26 @@ public sealed class PushGatewayClient : IDisposable
     }
 
     public void Dispose() => client.Dispose();
+
+    /// <summary>The answer's text, or null when it is over <see cref="MaxAnswerBytes"/> (a gateway cannot make the server buffer more).</summary>
+    private static async Task<string?> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > MaxAnswerBytes)
+        {
+            return null;
+        }
+
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[MaxAnswerBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+
+        return length > MaxAnswerBytes ? null : Encoding.UTF8.GetString(buffer, 0, length);
+    }
 
     private static string[] ReadRejected(string body)
     {

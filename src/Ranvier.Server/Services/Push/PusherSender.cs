@@ -67,7 +67,12 @@ public sealed partial class PusherSender(
                             return null;
                         }
 
-                        await pushers.RecordPushedAsync(state.PusherId, push.StreamPosition, cancellationToken);
+                        if (!await pushers.RecordPushedAsync(state.PusherId, push.StreamPosition, cancellationToken))
+                        {
+                            // Deleted meanwhile (by its user, a logout or another rejection): nothing more goes to it.
+                            return null;
+                        }
+
                         recorded = push.StreamPosition;
                     }
                 }

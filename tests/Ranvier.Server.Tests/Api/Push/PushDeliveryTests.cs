@@ -365,6 +365,21 @@ public sealed class PushDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_oversized_answer_still_delivers_but_is_not_read()
+    {
+        await SetPusherAsync(bob);
+        gateway.Rejected = ["bob-phone"];
+        gateway.AnswerPadding = 100 * 1024;
+
+        await host.Client.SendTextAsync(alice, room, "one");
+        await gateway.NextDeliveredAsync();
+        await IdleAsync();
+
+        // Still there (the rejection was never read) and not failing (the push counted as delivered).
+        (await StateAsync()).Failures.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task A_restarted_server_resumes_where_delivery_stopped_without_repeating()
     {
         await SetPusherAsync(bob);
