@@ -44,4 +44,6 @@ public interface IRanvierStore : IAsyncDisposable
     IPushActionStore PushActions { get; }
 
     IDeviceKeyStore DeviceKeys { get; }
+
+    IPusherStore Pushers { get; }
 }

@@ -41,6 +41,7 @@ public sealed class SqliteStore : IRanvierStore
         ToDevice = new SqliteToDeviceStore(Writes, _readers);
         PushActions = new SqlitePushActionStore(_readers);
         DeviceKeys = new SqliteDeviceKeyStore(Writes, _readers);
+        Pushers = new SqlitePusherStore(Writes, _readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -73,6 +74,8 @@ public sealed class SqliteStore : IRanvierStore
     public IPushActionStore PushActions { get; }
 
     public IDeviceKeyStore DeviceKeys { get; }
+
+    public IPusherStore Pushers { get; }
 
     /// <summary>How many write transactions have committed since opening (group commit makes it less than the writes).</summary>
     public long CommittedWriteTransactions => Writes.CommittedTransactions;
