@@ -46,4 +46,6 @@ public interface IRanvierStore : IAsyncDisposable
     ICrossSigningStore CrossSigning { get; }
 
     IDeviceKeyStore DeviceKeys { get; }
+
+    IPusherStore Pushers { get; }
 }

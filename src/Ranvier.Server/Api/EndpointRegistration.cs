@@ -52,6 +52,7 @@ internal static class EndpointRegistration
             client.MapPushRuleEndpoints();
             client.MapNotificationEndpoints();
             client.MapKeysEndpoints();
+            client.MapPusherEndpoints();
             client.MapPresenceEndpoints();
         }
 

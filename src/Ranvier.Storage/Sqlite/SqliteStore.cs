@@ -42,6 +42,7 @@ public sealed class SqliteStore : IRanvierStore
         PushActions = new SqlitePushActionStore(_readers);
         CrossSigning = new SqliteCrossSigningStore(Writes, _readers);
         DeviceKeys = new SqliteDeviceKeyStore(Writes, _readers);
+        Pushers = new SqlitePusherStore(Writes, _readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -76,6 +77,8 @@ public sealed class SqliteStore : IRanvierStore
     public ICrossSigningStore CrossSigning { get; }
 
     public IDeviceKeyStore DeviceKeys { get; }
+
+    public IPusherStore Pushers { get; }
 
     /// <summary>How many write transactions have committed since opening (group commit makes it less than the writes).</summary>
     public long CommittedWriteTransactions => Writes.CommittedTransactions;
