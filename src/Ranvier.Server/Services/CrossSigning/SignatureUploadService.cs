@@ -97,12 +97,18 @@ public sealed class SignatureUploadService(
         return [new(userId, SignatureTargetKind.Device, keyId, userId, selfSigning.KeyId.Value, signature)];
     }
 
-    // Every signature on the master key that it did not already carry must be by one of the user's devices.
+    // Every signature on the master key that it did not already carry must be by one of the user's devices, and verify.
     private async Task<List<CrossSigningSignatureRecord>> DeviceSignaturesOnMasterAsync(
         string userId, CrossSigningKey master, JsonObject signed, CancellationToken cancellationToken)
     {
+        var signerKeyNames = JsonSigning.SignatureKeyIds(signed, userId);
+        if (signerKeyNames.Count == 0)
+        {
+            throw InvalidSignature("The master key carries no signature by one of the user's devices");
+        }
+
         var result = new List<CrossSigningSignatureRecord>();
-        foreach (var signerKeyName in JsonSigning.SignatureKeyIds(signed, userId))
+        foreach (var signerKeyName in signerKeyNames)
         {
             if (JsonSigning.SignatureKeyIds(master.Json, userId).Contains(signerKeyName))
             {
@@ -123,7 +129,8 @@ public sealed class SignatureUploadService(
             result.Add(new(userId, SignatureTargetKind.CrossSigningKey, master.PublicKeyBase64, userId, signerKeyName, SignatureOf(signed, userId, signerKeyName)));
         }
 
-        return result.Count > 0 ? result : throw InvalidSignature("The master key carries no new signature by one of the user's devices");
+        // Signatures the master key already carried when it was uploaded are accepted as they are (a client may send both).
+        return result;
     }
 
     // Another local user's master key, signed by the requester's user-signing key.

@@ -150,6 +150,28 @@ public sealed class SignatureUploadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sending_again_a_device_signature_the_master_key_was_uploaded_with_is_accepted()
+    {
+        var master = CrossSigningClient.FreshlySigned(aliceKeys.MasterJson(), aliceDeviceKey, Alice);
+        var body = aliceKeys.UploadBody();
+        body["master_key"] = master.DeepClone();
+        body["auth"] = JsonNode.Parse(AccountTestClient.PasswordAuth("alice", CrossSigningClient.Password));
+        await (await host.UploadKeysAsync(aliceToken, body)).ShouldBeOkJsonAsync();
+
+        var response = await (await host.UploadSignaturesAsync(aliceToken, Body(Alice, aliceKeys.Master.PublicKey, master))).ShouldBeOkJsonAsync();
+
+        response.GetProperty("failures").EnumerateObject().ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_master_key_without_any_device_signature_is_M_INVALID_SIGNATURE()
+    {
+        var response = await (await host.UploadSignaturesAsync(aliceToken, Body(Alice, aliceKeys.Master.PublicKey, aliceKeys.MasterJson()))).ShouldBeOkJsonAsync();
+
+        CrossSigningClient.ErrorCode(response, Alice, aliceKeys.Master.PublicKey).ShouldBe("M_INVALID_SIGNATURE");
+    }
+
+    [Fact]
     public async Task A_body_value_that_is_not_an_object_is_M_BAD_JSON()
     {
         await (await host.UploadSignaturesAsync(aliceToken, new JsonObject { [Alice] = "nope" })).ShouldBeMatrixErrorAsync(HttpStatusCode.BadRequest, "M_BAD_JSON");
