@@ -1,4 +1,5 @@
 using Ranvier.Storage.Accounts;
+using Ranvier.Storage.E2ee;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Media;
 using Ranvier.Storage.Presence;
@@ -41,4 +42,6 @@ public interface IRanvierStore : IAsyncDisposable
     IToDeviceStore ToDevice { get; }
 
     IPushActionStore PushActions { get; }
+
+    IDeviceListStore DeviceLists { get; }
 }

@@ -1,6 +1,7 @@
 using Ranvier.Server.Services.AccountData;
 using Ranvier.Server.Services.Accounts;
 using Ranvier.Server.Services.Auth;
+using Ranvier.Server.Services.DeviceLists;
 using Ranvier.Server.Services.Devices;
 using Ranvier.Server.Services.Filters;
 using Ranvier.Server.Services.Media;
@@ -88,5 +89,7 @@ internal static class ServiceRegistration
         .AddHostedService<PresenceTimers>()
         .AddSingleton<ISyncContributor, PresenceSyncContributor>()
         .AddSingleton<ToDeviceService>()
-        .AddSingleton<ISyncContributor, ToDeviceSyncContributor>();
+        .AddSingleton<ISyncContributor, ToDeviceSyncContributor>()
+        .AddSingleton<DeviceListService>()
+        .AddSingleton<ISyncContributor, DeviceListSyncContributor>();
 }

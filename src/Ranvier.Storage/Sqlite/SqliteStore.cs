@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Ranvier.Storage.Accounts;
+using Ranvier.Storage.E2ee;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Media;
 using Ranvier.Storage.Presence;
@@ -39,6 +40,7 @@ public sealed class SqliteStore : IRanvierStore
         Presence = new SqlitePresenceStore(Writes, _readers);
         ToDevice = new SqliteToDeviceStore(Writes, _readers);
         PushActions = new SqlitePushActionStore(_readers);
+        DeviceLists = new SqliteDeviceListStore(_readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -69,6 +71,8 @@ public sealed class SqliteStore : IRanvierStore
     public IToDeviceStore ToDevice { get; }
 
     public IPushActionStore PushActions { get; }
+
+    public IDeviceListStore DeviceLists { get; }
 
     /// <summary>How many write transactions have committed since opening (group commit makes it less than the writes).</summary>
     public long CommittedWriteTransactions => Writes.CommittedTransactions;
