@@ -7,7 +7,8 @@ namespace Ranvier.Server.Api.Client;
 internal static class DeviceListEndpoints
 {
     public static void MapDeviceListEndpoints(this RouteGroupBuilder client) =>
-        client.MapGet("/keys/changes", GetChanges).RequireAccessToken().AllowGuests();
+        // Not in the spec's list of endpoints guests may use ("Guest access"); guests get device_lists through /sync.
+        client.MapGet("/keys/changes", GetChanges).RequireAccessToken();
 
     private static async Task<KeysChangesResponse> GetChanges(
         string? from, string? to, RequestContext context, DeviceListService deviceLists, CancellationToken cancellationToken)

@@ -176,6 +176,16 @@ public sealed class DeviceListSyncTests : IAsyncLifetime
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task Keys_changes_is_not_for_guests()
+    {
+        var guest = await host.CreateUserWithTokenAsync("guest1", Storage.Accounts.AccountKind.Guest);
+
+        var response = await Client.GetWithTokenAsync("/_matrix/client/v3/keys/changes?from=s1_1&to=s2_1", guest);
+
+        await response.ShouldBeMatrixErrorAsync(HttpStatusCode.Forbidden, "M_GUEST_ACCESS_FORBIDDEN");
+    }
+
     private Task<HttpResponseMessage> KeysChangesAsync(string token, string from, string to) =>
         Client.GetWithTokenAsync($"/_matrix/client/v3/keys/changes?from={Uri.EscapeDataString(from)}&to={Uri.EscapeDataString(to)}", token);
 
