@@ -43,5 +43,9 @@ public interface IRanvierStore : IAsyncDisposable
 
     IPushActionStore PushActions { get; }
 
+    IDeviceKeyStore DeviceKeys { get; }
+
+    IPusherStore Pushers { get; }
+
     IDeviceListStore DeviceLists { get; }
 }

@@ -51,6 +51,8 @@ internal static class EndpointRegistration
             client.MapReadMarkerEndpoints();
             client.MapPushRuleEndpoints();
             client.MapNotificationEndpoints();
+            client.MapKeysEndpoints();
+            client.MapPusherEndpoints();
             client.MapPresenceEndpoints();
         }
 

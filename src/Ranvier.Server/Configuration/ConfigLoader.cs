@@ -213,6 +213,8 @@ public static class ConfigLoader
 
         var presence = PresenceOptions.From(c.Presence, errors);
 
+        var push = PushOptions.From(c.Push, errors);
+
         if (errors.Count > 0)
         {
             throw new ConfigException(
@@ -250,6 +252,7 @@ public static class ConfigLoader
             RegistrationPerIp = registrationPerIp,
             Media = media,
             Presence = presence,
+            Push = push,
             DefaultRoomVersion = defaultRoomVersion!,
             ConfigPath = origin,
         };

@@ -156,8 +156,8 @@ public sealed record MediaOptions
         };
     }
 
-    // "10.0.0.0/8", or a single address meaning just itself.
-    private static IPNetwork[] ParseRanges(List<string> ranges, string key, List<string> errors)
+    /// <summary>Parses a list of CIDR ranges ("10.0.0.0/8", or a single address meaning just itself), naming <paramref name="key"/> in errors.</summary>
+    internal static IPNetwork[] ParseRanges(List<string> ranges, string key, List<string> errors)
     {
         var parsed = new List<IPNetwork>();
         foreach (var range in ranges)

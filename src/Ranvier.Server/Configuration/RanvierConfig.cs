@@ -58,6 +58,21 @@ internal sealed class RanvierConfig
 
     [ConfigurationKeyName("presence")]
     public PresenceConfig Presence { get; set; } = new();
+
+    [ConfigurationKeyName("push")]
+    public PushConfig Push { get; set; } = new();
+}
+
+internal sealed class PushConfig
+{
+    [ConfigurationKeyName("ip_range_denylist")]
+    public List<string> IpRangeDenylist { get; set; } = [];
+
+    [ConfigurationKeyName("ip_range_allowlist")]
+    public List<string> IpRangeAllowlist { get; set; } = [];
+
+    [ConfigurationKeyName("timeout_seconds")]
+    public int TimeoutSeconds { get; set; } = 10;
 }
 
 internal sealed class PresenceConfig

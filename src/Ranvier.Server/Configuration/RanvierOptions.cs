@@ -119,6 +119,9 @@ public sealed record RanvierOptions
     /// <summary>Presence (the <c>presence:</c> section).</summary>
     public PresenceOptions Presence { get; init; } = new();
 
+    /// <summary>Delivery to push gateways (the <c>push:</c> section).</summary>
+    public PushOptions Push { get; init; } = new();
+
     /// <summary>Where the configuration came from: a file path, or null for the built-in defaults.</summary>
     public string? ConfigPath { get; init; }
 

@@ -79,6 +79,8 @@ public static partial class RanvierHost
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Presence);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().ToDevice);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().PushActions);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().DeviceKeys);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Pushers);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().DeviceLists);
 
         return builder;

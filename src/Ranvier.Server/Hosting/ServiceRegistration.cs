@@ -1,6 +1,7 @@
 using Ranvier.Server.Services.AccountData;
 using Ranvier.Server.Services.Accounts;
 using Ranvier.Server.Services.Auth;
+using Ranvier.Server.Services.DeviceKeys;
 using Ranvier.Server.Services.DeviceLists;
 using Ranvier.Server.Services.Devices;
 using Ranvier.Server.Services.Filters;
@@ -85,11 +86,20 @@ internal static class ServiceRegistration
         .AddSingleton<EventPushEvaluator>()
         .AddSingleton<NotificationsService>()
         .AddSingleton<ISyncContributor, UnreadCountsSyncContributor>()
+        .AddSingleton<UnreadBadge>()
+        .AddSingleton<PushGatewayClient>()
+        .AddSingleton<PushNotificationBuilder>()
+        .AddSingleton<PusherService>()
+        .AddSingleton<PusherSender>()
+        .AddSingleton<PushDelivery>()
+        .AddHostedService(services => services.GetRequiredService<PushDelivery>())
         .AddSingleton<PresenceService>()
         .AddHostedService<PresenceTimers>()
         .AddSingleton<ISyncContributor, PresenceSyncContributor>()
         .AddSingleton<ToDeviceService>()
         .AddSingleton<ISyncContributor, ToDeviceSyncContributor>()
+        .AddSingleton<DeviceKeyService>()
+        .AddSingleton<ISyncContributor, OneTimeKeysSyncContributor>()
         .AddSingleton<DeviceListService>()
         .AddSingleton<ISyncContributor, DeviceListSyncContributor>();
 }

@@ -40,6 +40,8 @@ public sealed class SqliteStore : IRanvierStore
         Presence = new SqlitePresenceStore(Writes, _readers);
         ToDevice = new SqliteToDeviceStore(Writes, _readers);
         PushActions = new SqlitePushActionStore(_readers);
+        DeviceKeys = new SqliteDeviceKeyStore(Writes, _readers);
+        Pushers = new SqlitePusherStore(Writes, _readers);
         DeviceLists = new SqliteDeviceListStore(_readers);
     }
 
@@ -71,6 +73,10 @@ public sealed class SqliteStore : IRanvierStore
     public IToDeviceStore ToDevice { get; }
 
     public IPushActionStore PushActions { get; }
+
+    public IDeviceKeyStore DeviceKeys { get; }
+
+    public IPusherStore Pushers { get; }
 
     public IDeviceListStore DeviceLists { get; }
 

@@ -1,13 +1,14 @@
 using System.Net;
+using System.Net.Sockets;
 using Ranvier.Server.Configuration;
 
 namespace Ranvier.Server.Services.Media;
 
 /// <summary>
-/// Which addresses the server's own outbound requests (URL previews) may connect to. By default nothing
-/// inside: loopback, private, link-local, carrier-grade NAT, multicast, documentation and other reserved ranges
-/// are refused, so a user cannot make the server probe its own network. Configured deny ranges add to these;
-/// allow ranges win over both.
+/// Which addresses the server's own outbound requests (URL previews, pushes to push gateways) may connect to. By
+/// default nothing inside: loopback, private, link-local, carrier-grade NAT, multicast, documentation and other
+/// reserved ranges are refused, so a user cannot make the server probe its own network. Configured deny ranges add
+/// to these; allow ranges win over both. Each feature has its own configured ranges and so its own instance.
 /// </summary>
 public sealed class OutboundAddressPolicy
 {
@@ -27,10 +28,16 @@ public sealed class OutboundAddressPolicy
     private readonly IReadOnlyList<IPNetwork> allowed;
 
     public OutboundAddressPolicy(UrlPreviewOptions options)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Denylist, options.Allowlist)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        denied = [.. BuiltInDenied, .. options.Denylist];
-        allowed = options.Allowlist;
+    }
+
+    public OutboundAddressPolicy(IReadOnlyList<IPNetwork> denylist, IReadOnlyList<IPNetwork> allowlist)
+    {
+        ArgumentNullException.ThrowIfNull(denylist);
+        ArgumentNullException.ThrowIfNull(allowlist);
+        denied = [.. BuiltInDenied, .. denylist];
+        allowed = allowlist;
     }
 
     public bool IsAllowed(IPAddress address)
@@ -48,5 +55,46 @@ public sealed class OutboundAddressPolicy
         }
 
         return !denied.Any(range => range.Contains(address));
+    }
+
+    /// <summary>
+    /// Resolves <paramref name="endpoint"/>'s host itself and connects to the first allowed address that answers, so
+    /// the check covers what is actually dialled (no DNS rebinding between check and connect). Use it as a
+    /// <see cref="SocketsHttpHandler.ConnectCallback"/>. Throws <see cref="AddressDeniedException"/> (saying the host
+    /// <paramref name="refusal"/>) when every address is refused, or the last connection error.
+    /// </summary>
+    public async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, string refusal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var host = endpoint.Host.Trim('[', ']');
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+        var permitted = addresses.Where(IsAllowed).ToList();
+        if (permitted.Count == 0)
+        {
+            throw new AddressDeniedException($"The address of {host} {refusal}");
+        }
+
+        SocketException? last = null;
+        foreach (var address in permitted)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, endpoint.Port), cancellationToken).ConfigureAwait(false);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                last = e;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        throw last!;
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Ranvier.Server.Configuration;
 
 namespace Ranvier.Server.Services.Media;
@@ -168,37 +167,6 @@ internal sealed class PreviewFetcher : IDisposable
         return (buffer.ToArray(), false);
     }
 
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var host = context.DnsEndPoint.Host.Trim('[', ']');
-        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
-        var permitted = addresses.Where(policy.IsAllowed).ToList();
-        if (permitted.Count == 0)
-        {
-            throw new AddressDeniedException($"The address of {host} may not be previewed");
-        }
-
-        SocketException? last = null;
-        foreach (var address in permitted)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch (SocketException e)
-            {
-                socket.Dispose();
-                last = e;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-
-        throw last!;
-    }
+    private ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken) =>
+        policy.ConnectAsync(context.DnsEndPoint, "may not be previewed", cancellationToken);
 }
