@@ -48,4 +48,6 @@ public interface IRanvierStore : IAsyncDisposable
     IDeviceKeyStore DeviceKeys { get; }
 
     IPusherStore Pushers { get; }
+
+    IDeviceListStore DeviceLists { get; }
 }

@@ -45,6 +45,7 @@ internal static class EndpointRegistration
             client.MapRoomTimelineEndpoints();
             client.MapToDeviceEndpoints();
             client.MapCrossSigningEndpoints();
+            client.MapDeviceListEndpoints();
             client.MapSyncEndpoints();
             client.MapTypingEndpoints();
             client.MapReceiptEndpoints();

@@ -3,6 +3,7 @@ using Ranvier.Server.Services.Accounts;
 using Ranvier.Server.Services.Auth;
 using Ranvier.Server.Services.CrossSigning;
 using Ranvier.Server.Services.DeviceKeys;
+using Ranvier.Server.Services.DeviceLists;
 using Ranvier.Server.Services.Devices;
 using Ranvier.Server.Services.Filters;
 using Ranvier.Server.Services.Media;
@@ -102,5 +103,7 @@ internal static class ServiceRegistration
         .AddSingleton<ISyncContributor, OneTimeKeysSyncContributor>()
         .AddSingleton<CrossSigningService>()
         .AddSingleton<SignatureUploadService>()
-        .AddSingleton<IKeyQueryExtension, CrossSigningQueryExtension>();
+        .AddSingleton<IKeyQueryExtension, CrossSigningQueryExtension>()
+        .AddSingleton<DeviceListService>()
+        .AddSingleton<ISyncContributor, DeviceListSyncContributor>();
 }

@@ -53,7 +53,17 @@ public enum RefreshOutcome
     UnknownToken,
 }
 
-/// <summary>Users, their devices and the access tokens bound to those devices.</summary>
+/// <summary>
+/// What an account write did (<paramref name="Outcome"/>: found, how many, …) and the stream position of the device-list
+/// change it recorded with it (migration 15; spec: "Tracking the device list for a user"), or null when it added, deleted
+/// and renamed no device. The caller announces the position (StreamNotifier.Advance) after the commit.
+/// </summary>
+public readonly record struct DeviceListWrite<T>(T Outcome, long? StreamPosition);
+
+/// <summary>
+/// Users, their devices and the access tokens bound to those devices. Every write that adds, deletes or renames a device
+/// records a device-list change in its transaction and returns that position.
+/// </summary>
 public interface IAccountStore
 {
     /// <summary>Creates a user. Throws <see cref="StorageConflictException"/> when the user ID is taken.</summary>
@@ -61,30 +71,35 @@ public interface IAccountStore
 
     /// <summary>
     /// Creates a user with, optionally, its first device and access token, in one transaction: either all
-    /// exist afterwards or none. Throws <see cref="StorageConflictException"/> when the user ID is taken.
+    /// exist afterwards or none. Throws <see cref="StorageConflictException"/> when the user ID is taken. Returns the
+    /// device-list position when a device was created, else null.
     /// </summary>
-    Task RegisterAsync(UserRecord user, DeviceRecord? device, AccessTokenRecord? token, CancellationToken cancellationToken = default);
+    Task<long?> RegisterAsync(UserRecord user, DeviceRecord? device, AccessTokenRecord? token, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Turns an active guest account into a full one with a password (spec: "Guest access", upgrading through
     /// /register), with optionally a new device and access token, in one transaction. The guest's existing
     /// devices and tokens stay. False when the user is not an active guest (nothing changes then).
     /// </summary>
-    Task<bool> UpgradeGuestAsync(string userId, string passwordHash, DeviceRecord? device, AccessTokenRecord? token, CancellationToken cancellationToken = default);
+    Task<DeviceListWrite<bool>> UpgradeGuestAsync(string userId, string passwordHash, DeviceRecord? device, AccessTokenRecord? token, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Starts a session of an existing user (login): creates the device unless it exists (then it is reused
-    /// unchanged) and stores the access token, in one transaction.
+    /// unchanged) and stores the access token, in one transaction. Returns the device-list position when the device is
+    /// new, else null.
     /// </summary>
-    Task OpenSessionAsync(DeviceRecord device, AccessTokenRecord token, CancellationToken cancellationToken = default);
+    Task<long?> OpenSessionAsync(DeviceRecord device, AccessTokenRecord token, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes every device of a user and with them every access token (logout everywhere). Returns how many.</summary>
-    Task<int> DeleteAllDevicesAsync(string userId, CancellationToken cancellationToken = default);
+    Task<DeviceListWrite<int>> DeleteAllDevicesAsync(string userId, CancellationToken cancellationToken = default);
 
     Task<UserRecord?> GetUserAsync(string userId, CancellationToken cancellationToken = default);
 
-    /// <summary>Creates a device of an existing user. Throws <see cref="StorageConflictException"/> when it exists.</summary>
-    Task CreateDeviceAsync(DeviceRecord device, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Creates a device of an existing user and returns its device-list position. Throws
+    /// <see cref="StorageConflictException"/> when it exists.
+    /// </summary>
+    Task<long> CreateDeviceAsync(DeviceRecord device, CancellationToken cancellationToken = default);
 
     Task<DeviceRecord?> GetDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken = default);
 
@@ -94,7 +109,7 @@ public interface IAccountStore
     Task<bool> UpdateDeviceLastSeenAsync(string userId, string deviceId, string? ip, long ts, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a device and, with it, every access token bound to it. Returns false when it did not exist.</summary>
-    Task<bool> DeleteDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken = default);
+    Task<DeviceListWrite<bool>> DeleteDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken = default);
 
     /// <summary>Stores an access token (by hash) for an existing device.</summary>
     Task StoreAccessTokenAsync(AccessTokenRecord token, CancellationToken cancellationToken = default);
@@ -110,7 +125,7 @@ public interface IAccountStore
     /// given, every other device of the user and its tokens are deleted in the same transaction (a password
     /// change that logs out the other devices). Returns false for an unknown user, changing nothing.
     /// </summary>
-    Task<bool> SetPasswordHashAsync(string userId, string? passwordHash, string? keepOnlyDeviceId = null, CancellationToken cancellationToken = default);
+    Task<DeviceListWrite<bool>> SetPasswordHashAsync(string userId, string? passwordHash, string? keepOnlyDeviceId = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Replaces the password hash only if it is still <paramref name="expectedHash"/> (compare-and-set), so
@@ -123,16 +138,19 @@ public interface IAccountStore
     /// access token deleted; with <paramref name="erase"/> also the profile, account data and filters.
     /// Returns false for an unknown user.
     /// </summary>
-    Task<bool> DeactivateUserAsync(string userId, bool erase = false, CancellationToken cancellationToken = default);
+    Task<DeviceListWrite<bool>> DeactivateUserAsync(string userId, bool erase = false, CancellationToken cancellationToken = default);
 
-    /// <summary>Sets a device's display name (null clears it). Returns false for an unknown device.</summary>
-    Task<bool> RenameDeviceAsync(string userId, string deviceId, string? displayName, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Sets a device's display name (null clears it). Returns false for an unknown device. A real change is a device-list
+    /// change (the name is part of /keys/query's <c>unsigned.device_display_name</c>; Synapse notifies too).
+    /// </summary>
+    Task<DeviceListWrite<bool>> RenameDeviceAsync(string userId, string deviceId, string? displayName, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the listed devices of a user with their tokens, in one transaction; unknown IDs are skipped. Returns how many were deleted.</summary>
-    Task<int> DeleteDevicesAsync(string userId, IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken = default);
+    Task<DeviceListWrite<int>> DeleteDevicesAsync(string userId, IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes every device of a user but <paramref name="keepDeviceId"/>, with their tokens. Returns how many were deleted.</summary>
-    Task<int> DeleteDevicesExceptAsync(string userId, string keepDeviceId, CancellationToken cancellationToken = default);
+    Task<DeviceListWrite<int>> DeleteDevicesExceptAsync(string userId, string keepDeviceId, CancellationToken cancellationToken = default);
 
     /// <summary>Stores a single-use login token (by hash) for <paramref name="userId"/>, valid until <paramref name="expiresTs"/>.</summary>
     Task StoreLoginTokenAsync(byte[] tokenHash, string userId, long expiresTs, CancellationToken cancellationToken = default);

@@ -11,45 +11,42 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
         return writes.ExecuteAsync(s => InsertUser(s, user), cancellationToken);
     }
 
-    public Task RegisterAsync(UserRecord user, DeviceRecord? device, AccessTokenRecord? token, CancellationToken cancellationToken = default)
+    public Task<long?> RegisterAsync(UserRecord user, DeviceRecord? device, AccessTokenRecord? token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
         return writes.ExecuteAsync(
             s =>
             {
                 InsertUser(s, user);
-                if (device is not null)
+                long? position = device is null ? null : InsertDevice(s, device);
+                if (token is not null)
                 {
-                    InsertDevice(s, device);
+                    InsertToken(s, token);
                 }
 
-                return token is null ? 0 : InsertToken(s, token);
+                return position;
             },
             cancellationToken);
     }
 
-    public Task<bool> UpgradeGuestAsync(string userId, string passwordHash, DeviceRecord? device, AccessTokenRecord? token, CancellationToken cancellationToken = default) =>
+    public Task<DeviceListWrite<bool>> UpgradeGuestAsync(string userId, string passwordHash, DeviceRecord? device, AccessTokenRecord? token, CancellationToken cancellationToken = default) =>
         writes.ExecuteAsync(
             s =>
             {
                 var upgraded = s.Command("UPDATE users SET kind = @user, password_hash = @p WHERE user_id = @u AND kind = @guest AND deactivated = 0")
                     .With("@user", (int)AccountKind.User).With("@guest", (int)AccountKind.Guest).With("@p", passwordHash).With("@u", userId)
                     .ExecuteNonQuery() > 0;
-                if (upgraded && device is not null)
-                {
-                    InsertDevice(s, device);
-                }
-
+                long? position = upgraded && device is not null ? InsertDevice(s, device) : null;
                 if (upgraded && token is not null)
                 {
                     InsertToken(s, token);
                 }
 
-                return upgraded;
+                return new DeviceListWrite<bool>(upgraded, position);
             },
             cancellationToken);
 
-    public Task OpenSessionAsync(DeviceRecord device, AccessTokenRecord token, CancellationToken cancellationToken = default)
+    public Task<long?> OpenSessionAsync(DeviceRecord device, AccessTokenRecord token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(token);
@@ -57,17 +54,24 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
             s =>
             {
                 // An existing device is reused as it is (its display name kept); a new one is created.
-                s.Command("INSERT INTO devices (user_id, device_id, display_name, last_seen_ip, last_seen_ts) VALUES (@u, @d, @n, @ip, @ts) ON CONFLICT DO NOTHING")
+                var created = s.Command("INSERT INTO devices (user_id, device_id, display_name, last_seen_ip, last_seen_ts) VALUES (@u, @d, @n, @ip, @ts) ON CONFLICT DO NOTHING")
                     .With("@u", device.UserId).With("@d", device.DeviceId).With("@n", device.DisplayName)
-                    .With("@ip", device.LastSeenIp).With("@ts", device.LastSeenTs).ExecuteNonQuery();
-                return InsertToken(s, token);
+                    .With("@ip", device.LastSeenIp).With("@ts", device.LastSeenTs).ExecuteNonQuery() > 0;
+                InsertToken(s, token);
+                return RecordIf(s, created, device.UserId);
             },
             cancellationToken);
     }
 
-    public Task<int> DeleteAllDevicesAsync(string userId, CancellationToken cancellationToken = default) =>
+    public Task<DeviceListWrite<int>> DeleteAllDevicesAsync(string userId, CancellationToken cancellationToken = default) =>
         // Their access tokens go with them (ON DELETE CASCADE).
-        writes.ExecuteAsync(s => s.Command("DELETE FROM devices WHERE user_id = @u").With("@u", userId).ExecuteNonQuery(), cancellationToken);
+        writes.ExecuteAsync(s => Deleted(s, userId, s.Command("DELETE FROM devices WHERE user_id = @u").With("@u", userId).ExecuteNonQuery()), cancellationToken);
+
+    /// <summary>Records a device-list change for the user when <paramref name="changed"/>; its position, else null.</summary>
+    private static long? RecordIf(SqliteSession s, bool changed, string userId) =>
+        changed ? SqliteDeviceListChanges.Record(s, userId) : null;
+
+    private static DeviceListWrite<int> Deleted(SqliteSession s, string userId, int count) => new(count, RecordIf(s, count > 0, userId));
 
     private static int InsertUser(SqliteSession s, UserRecord user)
     {
@@ -91,13 +95,15 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
         return inserted;
     }
 
-    private static int InsertDevice(SqliteSession s, DeviceRecord device)
+    /// <summary>Inserts a new device and records the device-list change; returns its position.</summary>
+    private static long InsertDevice(SqliteSession s, DeviceRecord device)
     {
         try
         {
-            return s.Command("INSERT INTO devices (user_id, device_id, display_name, last_seen_ip, last_seen_ts) VALUES (@u, @d, @n, @ip, @ts)")
+            s.Command("INSERT INTO devices (user_id, device_id, display_name, last_seen_ip, last_seen_ts) VALUES (@u, @d, @n, @ip, @ts)")
                 .With("@u", device.UserId).With("@d", device.DeviceId).With("@n", device.DisplayName)
                 .With("@ip", device.LastSeenIp).With("@ts", device.LastSeenTs).ExecuteNonQuery();
+            return SqliteDeviceListChanges.Record(s, device.UserId);
         }
         catch (SqliteException e) when (SqliteErrors.IsUniqueViolation(e))
         {
@@ -248,7 +254,7 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
             },
             cancellationToken);
 
-    public Task CreateDeviceAsync(DeviceRecord device, CancellationToken cancellationToken = default)
+    public Task<long> CreateDeviceAsync(DeviceRecord device, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(device);
         return writes.ExecuteAsync(s => InsertDevice(s, device), cancellationToken);
@@ -285,11 +291,15 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
                 .With("@ip", ip).With("@ts", ts).With("@u", userId).With("@d", deviceId).ExecuteNonQuery() > 0,
             cancellationToken);
 
-    public Task<bool> DeleteDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken = default) =>
+    public Task<DeviceListWrite<bool>> DeleteDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken = default) =>
         // Its access tokens go with it (ON DELETE CASCADE).
         writes.ExecuteAsync(
-            s => s.Command("DELETE FROM devices WHERE user_id = @u AND device_id = @d")
-                .With("@u", userId).With("@d", deviceId).ExecuteNonQuery() > 0,
+            s =>
+            {
+                var deleted = s.Command("DELETE FROM devices WHERE user_id = @u AND device_id = @d")
+                    .With("@u", userId).With("@d", deviceId).ExecuteNonQuery() > 0;
+                return new DeviceListWrite<bool>(deleted, RecordIf(s, deleted, userId));
+            },
             cancellationToken);
 
     public Task StoreAccessTokenAsync(AccessTokenRecord token, CancellationToken cancellationToken = default)
@@ -320,18 +330,14 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
                 .With("@u", userId).With("@d", deviceId).ExecuteNonQuery(),
             cancellationToken);
 
-    public Task<bool> SetPasswordHashAsync(string userId, string? passwordHash, string? keepOnlyDeviceId = null, CancellationToken cancellationToken = default) =>
+    public Task<DeviceListWrite<bool>> SetPasswordHashAsync(string userId, string? passwordHash, string? keepOnlyDeviceId = null, CancellationToken cancellationToken = default) =>
         writes.ExecuteAsync(
             s =>
             {
                 var found = s.Command("UPDATE users SET password_hash = @p WHERE user_id = @u")
                     .With("@p", passwordHash).With("@u", userId).ExecuteNonQuery() > 0;
-                if (found && keepOnlyDeviceId is not null)
-                {
-                    DeleteOtherDevices(s, userId, keepOnlyDeviceId);
-                }
-
-                return found;
+                var loggedOut = found && keepOnlyDeviceId is not null ? DeleteOtherDevices(s, userId, keepOnlyDeviceId) : 0;
+                return new DeviceListWrite<bool>(found, RecordIf(s, loggedOut > 0, userId));
             },
             cancellationToken);
 
@@ -341,16 +347,17 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
                 .With("@new", newHash).With("@u", userId).With("@old", expectedHash).ExecuteNonQuery() > 0,
             cancellationToken);
 
-    public Task<bool> DeactivateUserAsync(string userId, bool erase = false, CancellationToken cancellationToken = default) =>
+    public Task<DeviceListWrite<bool>> DeactivateUserAsync(string userId, bool erase = false, CancellationToken cancellationToken = default) =>
         writes.ExecuteAsync(
             s =>
             {
                 var found = s.Command("UPDATE users SET deactivated = 1, password_hash = NULL WHERE user_id = @u")
                     .With("@u", userId).ExecuteNonQuery() > 0;
+                var devicesDeleted = 0;
                 if (found)
                 {
                     // Tokens go with their devices (ON DELETE CASCADE).
-                    s.Command("DELETE FROM devices WHERE user_id = @u").With("@u", userId).ExecuteNonQuery();
+                    devicesDeleted = s.Command("DELETE FROM devices WHERE user_id = @u").With("@u", userId).ExecuteNonQuery();
                     if (erase)
                     {
                         // The user-data tables live in the same database: erasing in this transaction means a
@@ -361,17 +368,23 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
                     }
                 }
 
-                return found;
+                return new DeviceListWrite<bool>(found, RecordIf(s, devicesDeleted > 0, userId));
             },
             cancellationToken);
 
-    public Task<bool> RenameDeviceAsync(string userId, string deviceId, string? displayName, CancellationToken cancellationToken = default) =>
+    public Task<DeviceListWrite<bool>> RenameDeviceAsync(string userId, string deviceId, string? displayName, CancellationToken cancellationToken = default) =>
         writes.ExecuteAsync(
-            s => s.Command("UPDATE devices SET display_name = @n WHERE user_id = @u AND device_id = @d")
-                .With("@n", displayName).With("@u", userId).With("@d", deviceId).ExecuteNonQuery() > 0,
+            s =>
+            {
+                var found = s.Command("SELECT 1 FROM devices WHERE user_id = @u AND device_id = @d")
+                    .With("@u", userId).With("@d", deviceId).ExecuteScalar() is not null;
+                var renamed = found && s.Command("UPDATE devices SET display_name = @n WHERE user_id = @u AND device_id = @d AND display_name IS NOT @n")
+                    .With("@n", displayName).With("@u", userId).With("@d", deviceId).ExecuteNonQuery() > 0;
+                return new DeviceListWrite<bool>(found, RecordIf(s, renamed, userId));
+            },
             cancellationToken);
 
-    public Task<int> DeleteDevicesAsync(string userId, IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken = default)
+    public Task<DeviceListWrite<int>> DeleteDevicesAsync(string userId, IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(deviceIds);
         return writes.ExecuteAsync(
@@ -385,13 +398,13 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
                         .With("@u", userId).With("@d", deviceId).ExecuteNonQuery();
                 }
 
-                return deleted;
+                return Deleted(s, userId, deleted);
             },
             cancellationToken);
     }
 
-    public Task<int> DeleteDevicesExceptAsync(string userId, string keepDeviceId, CancellationToken cancellationToken = default) =>
-        writes.ExecuteAsync(s => DeleteOtherDevices(s, userId, keepDeviceId), cancellationToken);
+    public Task<DeviceListWrite<int>> DeleteDevicesExceptAsync(string userId, string keepDeviceId, CancellationToken cancellationToken = default) =>
+        writes.ExecuteAsync(s => Deleted(s, userId, DeleteOtherDevices(s, userId, keepDeviceId)), cancellationToken);
 
     private static int DeleteOtherDevices(SqliteSession s, string userId, string keepDeviceId) =>
         s.Command("DELETE FROM devices WHERE user_id = @u AND device_id <> @d")

@@ -76,7 +76,7 @@ internal sealed class SqliteDeviceKeyStore(SqliteWriteQueue writes, SqliteReadPo
                 var found = new List<StoredDeviceKeys>();
                 foreach (var (userId, deviceIds) in query)
                 {
-                    using var command = s.Command("""
+                    var command = s.Command("""
                         SELECT k.device_id, k.key_json, d.display_name FROM device_keys k
                         JOIN devices d ON d.user_id = k.user_id AND d.device_id = k.device_id
                         WHERE k.user_id = @u ORDER BY k.device_id
@@ -146,7 +146,7 @@ internal sealed class SqliteDeviceKeyStore(SqliteWriteQueue writes, SqliteReadPo
             s =>
             {
                 var unused = new List<string>();
-                using var command = s.Command("SELECT algorithm FROM fallback_keys WHERE user_id = @u AND device_id = @d AND used = 0 ORDER BY algorithm")
+                var command = s.Command("SELECT algorithm FROM fallback_keys WHERE user_id = @u AND device_id = @d AND used = 0 ORDER BY algorithm")
                     .With("@u", userId).With("@d", deviceId);
                 using var r = command.ExecuteReader();
                 while (r.Read())
@@ -164,7 +164,7 @@ internal sealed class SqliteDeviceKeyStore(SqliteWriteQueue writes, SqliteReadPo
     private static Dictionary<string, long> CountOneTimeKeys(SqliteSession s, string userId, string deviceId)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        using var command = s.Command("SELECT algorithm, COUNT(*) FROM one_time_keys WHERE user_id = @u AND device_id = @d GROUP BY algorithm")
+        var command = s.Command("SELECT algorithm, COUNT(*) FROM one_time_keys WHERE user_id = @u AND device_id = @d GROUP BY algorithm")
             .With("@u", userId).With("@d", deviceId);
         using var r = command.ExecuteReader();
         while (r.Read())

@@ -49,7 +49,7 @@ internal sealed class SqlitePushActionStore(SqliteReadPool reads) : IPushActionS
             s =>
             {
                 var counts = new Dictionary<string, IReadOnlyDictionary<string, UnreadCount>>(StringComparer.Ordinal);
-                using var command = s.Command($"""
+                var command = s.Command($"""
                     SELECT pa.thread_id, COUNT(*), SUM(pa.highlight)
                     FROM event_push_actions pa
                     WHERE pa.user_id = @u AND pa.room_nid = (SELECT room_nid FROM rooms WHERE room_id = @room)
@@ -96,19 +96,17 @@ internal sealed class SqlitePushActionStore(SqliteReadPool reads) : IPushActionS
                 """).With("@u", userId).With("@after", after).With("@limit", limit)),
             cancellationToken);
 
+    // The command is the session's cached one: only the reader is disposed.
     private static List<PushActionRecord> Read(Microsoft.Data.Sqlite.SqliteCommand command)
     {
-        using (command)
+        var records = new List<PushActionRecord>();
+        using var r = command.ExecuteReader();
+        while (r.Read())
         {
-            var records = new List<PushActionRecord>();
-            using var r = command.ExecuteReader();
-            while (r.Read())
-            {
-                records.Add(new PushActionRecord(
-                    r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4) != 0, r.GetString(5), r.GetInt64(6), r.GetInt64(7) != 0));
-            }
-
-            return records;
+            records.Add(new PushActionRecord(
+                r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4) != 0, r.GetString(5), r.GetInt64(6), r.GetInt64(7) != 0));
         }
+
+        return records;
     }
 }

@@ -12,11 +12,22 @@ internal sealed class SqliteRoomMembershipStore(SqliteWriteQueue writes, SqliteR
         """;
 
     // (room_nid, stream position of the member event) of every room @u is joined to; current_state_by_key finds them.
-    private const string JoinedRooms = """
+    internal const string JoinedRooms = """
         SELECT c.room_nid, COALESCE(e.stream_pos, 0) AS pos
         FROM state_keys k JOIN current_state c ON c.state_key_nid = k.state_key_nid
         JOIN events e ON e.event_nid = c.event_nid
         WHERE k.type = 'm.room.member' AND k.state_key = @u AND e.membership = 'join'
+        """;
+
+    // (user_id, since) of every user joined to a room @u is joined to, @u included: see RoomMate. Also read by the
+    // device-list store (SqliteDeviceListStore), which needs the same "who shares a room with @u".
+    internal const string RoomMates = $"""
+        SELECT k.state_key AS user_id, MIN(MAX(m.pos, COALESCE(e.stream_pos, 0))) AS since
+        FROM ({JoinedRooms}) m JOIN current_state c ON c.room_nid = m.room_nid
+        JOIN state_keys k ON k.state_key_nid = c.state_key_nid
+        JOIN events e ON e.event_nid = c.event_nid
+        WHERE k.type = 'm.room.member' AND e.membership = 'join'
+        GROUP BY k.state_key
         """;
 
     public Task<bool> ForgetRoomAsync(string userId, string roomId, string memberEventId, CancellationToken cancellationToken = default) =>
@@ -69,15 +80,7 @@ internal sealed class SqliteRoomMembershipStore(SqliteWriteQueue writes, SqliteR
         reads.ReadAsync<IReadOnlyList<RoomMate>>(
             s =>
             {
-                using var r = s.Command($"""
-                    WITH mine AS ({JoinedRooms})
-                    SELECT k.state_key, MIN(MAX(m.pos, COALESCE(e.stream_pos, 0)))
-                    FROM mine m JOIN current_state c ON c.room_nid = m.room_nid
-                    JOIN state_keys k ON k.state_key_nid = c.state_key_nid
-                    JOIN events e ON e.event_nid = c.event_nid
-                    WHERE k.type = 'm.room.member' AND e.membership = 'join'
-                    GROUP BY k.state_key ORDER BY k.state_key
-                    """).With("@u", userId).ExecuteReader();
+                using var r = s.Command($"SELECT user_id, since FROM ({RoomMates}) ORDER BY user_id").With("@u", userId).ExecuteReader();
                 var mates = new List<RoomMate>();
                 while (r.Read())
                 {

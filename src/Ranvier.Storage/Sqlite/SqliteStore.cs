@@ -43,6 +43,7 @@ public sealed class SqliteStore : IRanvierStore
         CrossSigning = new SqliteCrossSigningStore(Writes, _readers);
         DeviceKeys = new SqliteDeviceKeyStore(Writes, _readers);
         Pushers = new SqlitePusherStore(Writes, _readers);
+        DeviceLists = new SqliteDeviceListStore(_readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -79,6 +80,8 @@ public sealed class SqliteStore : IRanvierStore
     public IDeviceKeyStore DeviceKeys { get; }
 
     public IPusherStore Pushers { get; }
+
+    public IDeviceListStore DeviceLists { get; }
 
     /// <summary>How many write transactions have committed since opening (group commit makes it less than the writes).</summary>
     public long CommittedWriteTransactions => Writes.CommittedTransactions;

@@ -15,7 +15,7 @@ public sealed class AccountManagementStoreTests : StoreTestBase
     {
         await WithDevicesAsync(store, "A", "B");
 
-        (await store.Accounts.SetPasswordHashAsync(Alice.UserId, "$argon2id$new")).ShouldBeTrue();
+        (await store.Accounts.SetPasswordHashAsync(Alice.UserId, "$argon2id$new")).Outcome.ShouldBeTrue();
 
         (await store.Accounts.GetUserAsync(Alice.UserId))!.PasswordHash.ShouldBe("$argon2id$new");
         (await store.Accounts.ListDevicesAsync(Alice.UserId)).Count.ShouldBe(2);
@@ -27,7 +27,7 @@ public sealed class AccountManagementStoreTests : StoreTestBase
     {
         await WithDevicesAsync(store, "A", "B", "C");
 
-        (await store.Accounts.SetPasswordHashAsync(Alice.UserId, "$argon2id$new", keepOnlyDeviceId: "B")).ShouldBeTrue();
+        (await store.Accounts.SetPasswordHashAsync(Alice.UserId, "$argon2id$new", keepOnlyDeviceId: "B")).Outcome.ShouldBeTrue();
 
         (await store.Accounts.ListDevicesAsync(Alice.UserId)).Select(d => d.DeviceId).ShouldBe(["B"]);
         (await store.Accounts.FindAccessTokenAsync(Token("A"))).ShouldBeNull();
@@ -40,7 +40,7 @@ public sealed class AccountManagementStoreTests : StoreTestBase
     {
         await WithDevicesAsync(store, "A");
 
-        (await store.Accounts.SetPasswordHashAsync("@nobody:test", "x", keepOnlyDeviceId: "Z")).ShouldBeFalse();
+        (await store.Accounts.SetPasswordHashAsync("@nobody:test", "x", keepOnlyDeviceId: "Z")).Outcome.ShouldBeFalse();
 
         (await store.Accounts.GetUserAsync("@nobody:test")).ShouldBeNull();
         (await store.Accounts.ListDevicesAsync(Alice.UserId)).Count.ShouldBe(1);
@@ -68,13 +68,13 @@ public sealed class AccountManagementStoreTests : StoreTestBase
         await store.Accounts.CreateUserAsync(new UserRecord("@bob:test", "$argon2id$bob", AccountKind.User, 2));
         await store.Accounts.OpenSessionAsync(new DeviceRecord("@bob:test", "A", null), new AccessTokenRecord(SHA256.HashData("bob"u8), "@bob:test", "A"));
 
-        (await store.Accounts.DeactivateUserAsync(Alice.UserId)).ShouldBeTrue();
+        (await store.Accounts.DeactivateUserAsync(Alice.UserId)).Outcome.ShouldBeTrue();
 
         (await store.Accounts.GetUserAsync(Alice.UserId)).ShouldBe(Alice with { PasswordHash = null, Deactivated = true });
         (await store.Accounts.ListDevicesAsync(Alice.UserId)).ShouldBeEmpty();
         (await store.Accounts.FindAccessTokenAsync(Token("A"))).ShouldBeNull();
         (await store.Accounts.ListDevicesAsync("@bob:test")).Count.ShouldBe(1);
-        (await store.Accounts.DeactivateUserAsync("@nobody:test")).ShouldBeFalse();
+        (await store.Accounts.DeactivateUserAsync("@nobody:test")).Outcome.ShouldBeFalse();
     });
 
     [Theory]
@@ -90,8 +90,8 @@ public sealed class AccountManagementStoreTests : StoreTestBase
             await store.UserData.CreateFilterAsync(user, "{}");
         }
 
-        (await store.Accounts.DeactivateUserAsync("@bob:test")).ShouldBeTrue();
-        (await store.Accounts.DeactivateUserAsync(Alice.UserId, erase: true)).ShouldBeTrue();
+        (await store.Accounts.DeactivateUserAsync("@bob:test")).Outcome.ShouldBeTrue();
+        (await store.Accounts.DeactivateUserAsync(Alice.UserId, erase: true)).Outcome.ShouldBeTrue();
 
         (await store.UserData.GetProfileAsync(Alice.UserId) ?? new Dictionary<string, string>()).ShouldBeEmpty();
         (await store.UserData.GetAccountDataAsync(Alice.UserId, null, "m.test")).ShouldBeNull();
@@ -106,12 +106,12 @@ public sealed class AccountManagementStoreTests : StoreTestBase
     {
         await WithDevicesAsync(store, "A");
 
-        (await store.Accounts.RenameDeviceAsync(Alice.UserId, "A", "Phone")).ShouldBeTrue();
+        (await store.Accounts.RenameDeviceAsync(Alice.UserId, "A", "Phone")).Outcome.ShouldBeTrue();
         (await store.Accounts.GetDeviceAsync(Alice.UserId, "A"))!.DisplayName.ShouldBe("Phone");
-        (await store.Accounts.RenameDeviceAsync(Alice.UserId, "A", null)).ShouldBeTrue();
+        (await store.Accounts.RenameDeviceAsync(Alice.UserId, "A", null)).Outcome.ShouldBeTrue();
         (await store.Accounts.GetDeviceAsync(Alice.UserId, "A"))!.DisplayName.ShouldBeNull();
-        (await store.Accounts.RenameDeviceAsync(Alice.UserId, "NOPE", "x")).ShouldBeFalse();
-        (await store.Accounts.RenameDeviceAsync("@bob:test", "A", "x")).ShouldBeFalse();
+        (await store.Accounts.RenameDeviceAsync(Alice.UserId, "NOPE", "x")).Outcome.ShouldBeFalse();
+        (await store.Accounts.RenameDeviceAsync("@bob:test", "A", "x")).Outcome.ShouldBeFalse();
     });
 
     [Theory]
@@ -120,11 +120,11 @@ public sealed class AccountManagementStoreTests : StoreTestBase
     {
         await WithDevicesAsync(store, "A", "B", "C");
 
-        (await store.Accounts.DeleteDevicesAsync(Alice.UserId, ["A", "C", "C", "NOPE"])).ShouldBe(2);
+        (await store.Accounts.DeleteDevicesAsync(Alice.UserId, ["A", "C", "C", "NOPE"])).Outcome.ShouldBe(2);
 
         (await store.Accounts.ListDevicesAsync(Alice.UserId)).Select(d => d.DeviceId).ShouldBe(["B"]);
         (await store.Accounts.FindAccessTokenAsync(Token("C"))).ShouldBeNull();
-        (await store.Accounts.DeleteDevicesAsync(Alice.UserId, [])).ShouldBe(0);
+        (await store.Accounts.DeleteDevicesAsync(Alice.UserId, [])).Outcome.ShouldBe(0);
     });
 
     [Theory]
@@ -133,7 +133,7 @@ public sealed class AccountManagementStoreTests : StoreTestBase
     {
         await WithDevicesAsync(store, "A", "B", "C");
 
-        (await store.Accounts.DeleteDevicesExceptAsync(Alice.UserId, "C")).ShouldBe(2);
+        (await store.Accounts.DeleteDevicesExceptAsync(Alice.UserId, "C")).Outcome.ShouldBe(2);
 
         (await store.Accounts.ListDevicesAsync(Alice.UserId)).Select(d => d.DeviceId).ShouldBe(["C"]);
         (await store.Accounts.FindAccessTokenAsync(Token("C"))).ShouldNotBeNull();

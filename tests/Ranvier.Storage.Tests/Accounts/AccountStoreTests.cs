@@ -45,8 +45,8 @@ public sealed class AccountStoreTests : StoreTestBase
         (await store.Accounts.ListDevicesAsync(Alice.UserId)).ShouldBe([laptop, phone]);
         await Should.ThrowAsync<StorageConflictException>(() => store.Accounts.CreateDeviceAsync(phone));
 
-        (await store.Accounts.DeleteDeviceAsync(Alice.UserId, "PHONE")).ShouldBeTrue();
-        (await store.Accounts.DeleteDeviceAsync(Alice.UserId, "PHONE")).ShouldBeFalse();
+        (await store.Accounts.DeleteDeviceAsync(Alice.UserId, "PHONE")).Outcome.ShouldBeTrue();
+        (await store.Accounts.DeleteDeviceAsync(Alice.UserId, "PHONE")).Outcome.ShouldBeFalse();
         (await store.Accounts.ListDevicesAsync(Alice.UserId)).ShouldBe([laptop]);
     });
 
@@ -173,7 +173,7 @@ public sealed class AccountStoreTests : StoreTestBase
         await store.Accounts.OpenSessionAsync(new DeviceRecord(Alice.UserId, "A", null), new AccessTokenRecord(SHA256.HashData("a"u8), Alice.UserId, "A"));
         await store.Accounts.OpenSessionAsync(new DeviceRecord(Alice.UserId, "B", null), new AccessTokenRecord(SHA256.HashData("b"u8), Alice.UserId, "B"));
 
-        (await store.Accounts.DeleteAllDevicesAsync(Alice.UserId)).ShouldBe(2);
+        (await store.Accounts.DeleteAllDevicesAsync(Alice.UserId)).Outcome.ShouldBe(2);
 
         (await store.Accounts.FindAccessTokenAsync(SHA256.HashData("a"u8))).ShouldBeNull();
         (await store.Accounts.FindAccessTokenAsync(SHA256.HashData("b"u8))).ShouldBeNull();

@@ -142,7 +142,7 @@ public sealed class PusherStoreTests : StoreTestBase
         await store.Pushers.SetAsync(Pusher(Alice, "PHONE"), append: false);
         await store.Pushers.SetAsync(Pusher(Alice, "LAPTOP", pushkey: "key2"), append: false);
 
-        (await store.Accounts.DeleteDeviceAsync(Alice, "PHONE")).ShouldBeTrue();
+        (await store.Accounts.DeleteDeviceAsync(Alice, "PHONE")).Outcome.ShouldBeTrue();
 
         (await store.Pushers.ListAsync(Alice)).ShouldHaveSingleItem().DeviceId.ShouldBe("LAPTOP");
     });
@@ -156,7 +156,7 @@ public sealed class PusherStoreTests : StoreTestBase
         await store.Pushers.SetAsync(Pusher(Alice, "LAPTOP", pushkey: "key2"), append: false);
         await store.Pushers.SetAsync(Pusher(Bob, "BOBPHONE", pushkey: "key3"), append: false);
 
-        (await store.Accounts.DeactivateUserAsync(Alice)).ShouldBeTrue();
+        (await store.Accounts.DeactivateUserAsync(Alice)).Outcome.ShouldBeTrue();
 
         (await store.Pushers.ListAsync(Alice)).ShouldBeEmpty();
         (await store.Pushers.ListAsync(Bob)).ShouldHaveSingleItem();

@@ -157,8 +157,8 @@ public sealed class ToDeviceStoreTests : StoreTestBase
         await CreateDevicesAsync(store);
         await SendAsync(store, "t1", new ToDeviceTarget(Bob, null, "{}"));
 
-        (await store.Accounts.DeleteDeviceAsync(Bob, "PHONE")).ShouldBeTrue();
-        (await store.Accounts.DeleteDeviceAsync(Alice, "ALICE1")).ShouldBeTrue();
+        (await store.Accounts.DeleteDeviceAsync(Bob, "PHONE")).Outcome.ShouldBeTrue();
+        (await store.Accounts.DeleteDeviceAsync(Alice, "ALICE1")).Outcome.ShouldBeTrue();
 
         (await store.ToDevice.CountPendingAsync(Bob, "PHONE")).ShouldBe(0);
         (await store.ToDevice.CountPendingAsync(Bob, "LAPTOP")).ShouldBe(1);

@@ -28,6 +28,7 @@ namespace Ranvier.Server.Api.Json;
 [JsonSerializable(typeof(EmptyResponse))]
 [JsonSerializable(typeof(DeviceResponse))]
 [JsonSerializable(typeof(DevicesResponse))]
+[JsonSerializable(typeof(KeysChangesResponse))]
 [JsonSerializable(typeof(UnbindResultResponse))]
 [JsonSerializable(typeof(ThreePidsResponse))]
 [JsonSerializable(typeof(TokenValidityResponse))]

@@ -4,6 +4,8 @@ using Ranvier.Protocol.Identifiers;
 using Ranvier.Server.Configuration;
 using Ranvier.Server.Http;
 using Ranvier.Server.Services.Auth;
+using Ranvier.Server.Services.Devices;
+using Ranvier.Server.Services.Sync;
 using Ranvier.Storage;
 using Ranvier.Storage.Accounts;
 
@@ -17,9 +19,10 @@ public sealed record SessionGrant(string UserId, string DeviceId, string AccessT
 
 /// <summary>
 /// Accounts and their sessions: registration, password login and logout. Each operation is one store
-/// transaction, so a failed request leaves nothing behind.
+/// transaction, so a failed request leaves nothing behind. A device added or deleted is a device-list change the store
+/// records in that transaction; it is announced here after the commit, so room mates' syncs wake (docs/device-lists.md).
 /// </summary>
-public sealed class AccountService(RanvierOptions options, IAccountStore accounts, TimeProvider time)
+public sealed class AccountService(RanvierOptions options, IAccountStore accounts, StreamNotifier notifier, TimeProvider time)
 {
     /// <summary>How long a login token from /login/get_token may be used: long enough to carry it to another device.</summary>
     public static readonly TimeSpan LoginTokenLifetime = TimeSpan.FromMinutes(2);
@@ -124,7 +127,9 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
 
         try
         {
-            if (!await accounts.UpgradeGuestAsync(userId, Argon2id.Hash(password, options.PasswordHashCost), device, token, cancellationToken))
+            var upgrade = await accounts.UpgradeGuestAsync(userId, Argon2id.Hash(password, options.PasswordHashCost), device, token, cancellationToken);
+            notifier.AnnounceDeviceListChange(upgrade.StreamPosition);
+            if (!upgrade.Outcome)
             {
                 // Upgraded (or deactivated) by a concurrent request since the check.
                 throw UserInUse();
@@ -162,7 +167,7 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
 
         try
         {
-            await accounts.RegisterAsync(user, device, tokenRecord, cancellationToken);
+            notifier.AnnounceDeviceListChange(await accounts.RegisterAsync(user, device, tokenRecord, cancellationToken));
         }
         catch (StorageConflictException)
         {
@@ -189,7 +194,7 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
         }
 
         var (device, token, session) = NewSession(userId, deviceId, deviceDisplayName, refreshable);
-        await accounts.OpenSessionAsync(device, token, cancellationToken);
+        notifier.AnnounceDeviceListChange(await accounts.OpenSessionAsync(device, token, cancellationToken));
         return session;
     }
 
@@ -220,7 +225,7 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
         }
 
         var (device, tokenRecord, session) = NewSession(user.UserId, deviceId, deviceDisplayName, refreshable);
-        await accounts.OpenSessionAsync(device, tokenRecord, cancellationToken);
+        notifier.AnnounceDeviceListChange(await accounts.OpenSessionAsync(device, tokenRecord, cancellationToken));
         return session;
     }
 
@@ -257,7 +262,9 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(newPassword);
         var hash = Argon2id.Hash(newPassword, options.PasswordHashCost);
-        if (!await accounts.SetPasswordHashAsync(context.UserId, hash, logoutDevices ? context.DeviceId : null, cancellationToken))
+        var changed = await accounts.SetPasswordHashAsync(context.UserId, hash, logoutDevices ? context.DeviceId : null, cancellationToken);
+        notifier.AnnounceDeviceListChange(changed.StreamPosition);
+        if (!changed.Outcome)
         {
             throw MatrixError.NotFound("Unknown user");
         }
@@ -270,7 +277,9 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
     public async Task DeactivateAsync(RequestContext context, bool erase, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!await accounts.DeactivateUserAsync(context.UserId, erase, cancellationToken))
+        var deactivated = await accounts.DeactivateUserAsync(context.UserId, erase, cancellationToken);
+        notifier.AnnounceDeviceListChange(deactivated.StreamPosition);
+        if (!deactivated.Outcome)
         {
             throw MatrixError.NotFound("Unknown user");
         }
@@ -298,17 +307,17 @@ public sealed class AccountService(RanvierOptions options, IAccountStore account
     }
 
     /// <summary>Ends the session of one device: the device and its tokens are deleted (spec: POST /logout).</summary>
-    public Task LogoutAsync(RequestContext context, CancellationToken cancellationToken)
+    public async Task LogoutAsync(RequestContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return accounts.DeleteDeviceAsync(context.UserId, context.DeviceId, cancellationToken);
+        notifier.AnnounceDeviceListChange((await accounts.DeleteDeviceAsync(context.UserId, context.DeviceId, cancellationToken)).StreamPosition);
     }
 
     /// <summary>Ends every session of the user (spec: POST /logout/all).</summary>
-    public Task LogoutAllAsync(RequestContext context, CancellationToken cancellationToken)
+    public async Task LogoutAllAsync(RequestContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return accounts.DeleteAllDevicesAsync(context.UserId, cancellationToken);
+        notifier.AnnounceDeviceListChange((await accounts.DeleteAllDevicesAsync(context.UserId, cancellationToken)).StreamPosition);
     }
 
     private (DeviceRecord Device, AccessTokenRecord Token, SessionGrant Session) NewSession(string userId, string? deviceId, string? displayName, bool refreshable)

@@ -1,13 +1,15 @@
 using Ranvier.Server.Http;
+using Ranvier.Server.Services.Sync;
 using Ranvier.Storage.Accounts;
 
 namespace Ranvier.Server.Services.Devices;
 
 /// <summary>
 /// A user's own devices (spec: client-server API "Device management"). Deleting a device deletes its
-/// access tokens with it, so its session ends at once.
+/// access tokens with it, so its session ends at once. Deleting or renaming a device is a device-list change, announced
+/// after the commit (docs/device-lists.md).
 /// </summary>
-public sealed class DeviceService(IAccountStore accounts)
+public sealed class DeviceService(IAccountStore accounts, StreamNotifier notifier)
 {
     public Task<IReadOnlyList<DeviceRecord>> ListAsync(string userId, CancellationToken cancellationToken) =>
         accounts.ListDevicesAsync(userId, cancellationToken);
@@ -23,9 +25,18 @@ public sealed class DeviceService(IAccountStore accounts)
     /// </summary>
     public async Task UpdateAsync(string userId, string deviceId, string? displayName, CancellationToken cancellationToken)
     {
-        var found = displayName is null
-            ? await accounts.GetDeviceAsync(userId, deviceId, cancellationToken) is not null
-            : await accounts.RenameDeviceAsync(userId, deviceId, displayName, cancellationToken);
+        bool found;
+        if (displayName is null)
+        {
+            found = await accounts.GetDeviceAsync(userId, deviceId, cancellationToken) is not null;
+        }
+        else
+        {
+            var renamed = await accounts.RenameDeviceAsync(userId, deviceId, displayName, cancellationToken);
+            notifier.AnnounceDeviceListChange(renamed.StreamPosition);
+            found = renamed.Outcome;
+        }
+
         if (!found)
         {
             throw UnknownDevice();
@@ -33,8 +44,12 @@ public sealed class DeviceService(IAccountStore accounts)
     }
 
     /// <summary>Deletes devices of the user with their tokens; devices already gone are fine (the spec calls deletion idempotent).</summary>
-    public Task<int> DeleteAsync(string userId, IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken) =>
-        accounts.DeleteDevicesAsync(userId, deviceIds, cancellationToken);
+    public async Task<int> DeleteAsync(string userId, IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken)
+    {
+        var deleted = await accounts.DeleteDevicesAsync(userId, deviceIds, cancellationToken);
+        notifier.AnnounceDeviceListChange(deleted.StreamPosition);
+        return deleted.Outcome;
+    }
 
     private static MatrixError UnknownDevice() => MatrixError.NotFound("Unknown device");
 }
