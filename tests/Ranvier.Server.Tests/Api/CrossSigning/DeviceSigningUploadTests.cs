@@ -158,4 +158,14 @@ public sealed class DeviceSigningUploadTests : IAsyncLifetime
         await (await host.UploadKeysAsync(aliceToken, new JsonObject { ["master_key"] = misnamed })).ShouldBeMatrixErrorAsync(HttpStatusCode.BadRequest, "M_INVALID_PARAM");
         await (await host.UploadKeysAsync(aliceToken, new JsonObject { ["master_key"] = "not an object" })).ShouldBeMatrixErrorAsync(HttpStatusCode.BadRequest, "M_BAD_JSON");
     }
+
+    [Fact]
+    public async Task Guests_cannot_publish_cross_signing_keys_or_signatures()
+    {
+        var guest = await host.CreateUserWithTokenAsync("guest1", Storage.Accounts.AccountKind.Guest);
+        var keys = new TestCrossSigningKeys("@guest1:example.org");
+
+        await (await host.UploadKeysAsync(guest, keys.UploadBody())).ShouldBeMatrixErrorAsync(HttpStatusCode.Forbidden, "M_GUEST_ACCESS_FORBIDDEN");
+        await (await host.UploadSignaturesAsync(guest, [])).ShouldBeMatrixErrorAsync(HttpStatusCode.Forbidden, "M_GUEST_ACCESS_FORBIDDEN");
+    }
 }
