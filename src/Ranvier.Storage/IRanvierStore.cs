@@ -1,4 +1,5 @@
 using Ranvier.Storage.Accounts;
+using Ranvier.Storage.E2ee;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Media;
 using Ranvier.Storage.Presence;
@@ -38,4 +39,6 @@ public interface IRanvierStore : IAsyncDisposable
     IReceiptStore Receipts { get; }
     IPresenceStore Presence { get; }
     IToDeviceStore ToDevice { get; }
+
+    IKeyBackupStore KeyBackups { get; }
 }

@@ -44,6 +44,7 @@ internal static class EndpointRegistration
             client.MapReportEndpoints();
             client.MapRoomTimelineEndpoints();
             client.MapToDeviceEndpoints();
+            client.MapKeyBackupEndpoints();
             client.MapSyncEndpoints();
             client.MapTypingEndpoints();
             client.MapReceiptEndpoints();

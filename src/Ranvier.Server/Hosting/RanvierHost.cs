@@ -78,6 +78,7 @@ public static partial class RanvierHost
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Receipts);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Presence);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().ToDevice);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().KeyBackups);
 
         return builder;
     }

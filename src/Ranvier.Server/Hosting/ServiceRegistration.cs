@@ -3,6 +3,7 @@ using Ranvier.Server.Services.Accounts;
 using Ranvier.Server.Services.Auth;
 using Ranvier.Server.Services.Devices;
 using Ranvier.Server.Services.Filters;
+using Ranvier.Server.Services.KeyBackup;
 using Ranvier.Server.Services.Media;
 using Ranvier.Server.Services.Presence;
 using Ranvier.Server.Services.Profiles;
@@ -84,5 +85,6 @@ internal static class ServiceRegistration
         .AddHostedService<PresenceTimers>()
         .AddSingleton<ISyncContributor, PresenceSyncContributor>()
         .AddSingleton<ToDeviceService>()
-        .AddSingleton<ISyncContributor, ToDeviceSyncContributor>();
+        .AddSingleton<ISyncContributor, ToDeviceSyncContributor>()
+        .AddSingleton<KeyBackupService>();
 }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Ranvier.Storage.Accounts;
+using Ranvier.Storage.E2ee;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Media;
 using Ranvier.Storage.Presence;
@@ -37,6 +38,7 @@ public sealed class SqliteStore : IRanvierStore
         Receipts = new SqliteReceiptStore(Writes, _readers);
         Presence = new SqlitePresenceStore(Writes, _readers);
         ToDevice = new SqliteToDeviceStore(Writes, _readers);
+        KeyBackups = new SqliteKeyBackupStore(Writes, _readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -65,6 +67,8 @@ public sealed class SqliteStore : IRanvierStore
     public IReceiptStore Receipts { get; }
     public IPresenceStore Presence { get; }
     public IToDeviceStore ToDevice { get; }
+
+    public IKeyBackupStore KeyBackups { get; }
 
     /// <summary>How many write transactions have committed since opening (group commit makes it less than the writes).</summary>
     public long CommittedWriteTransactions => Writes.CommittedTransactions;
