@@ -41,4 +41,6 @@ public interface IRanvierStore : IAsyncDisposable
     IToDeviceStore ToDevice { get; }
 
     IKeyBackupStore KeyBackups { get; }
+
+    IDehydratedDeviceStore DehydratedDevices { get; }
 }

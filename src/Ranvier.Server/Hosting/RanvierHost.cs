@@ -79,6 +79,7 @@ public static partial class RanvierHost
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Presence);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().ToDevice);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().KeyBackups);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().DehydratedDevices);
 
         return builder;
     }

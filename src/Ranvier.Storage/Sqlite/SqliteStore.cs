@@ -39,6 +39,7 @@ public sealed class SqliteStore : IRanvierStore
         Presence = new SqlitePresenceStore(Writes, _readers);
         ToDevice = new SqliteToDeviceStore(Writes, _readers);
         KeyBackups = new SqliteKeyBackupStore(Writes, _readers);
+        DehydratedDevices = new SqliteDehydratedDeviceStore(Writes, _readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -69,6 +70,8 @@ public sealed class SqliteStore : IRanvierStore
     public IToDeviceStore ToDevice { get; }
 
     public IKeyBackupStore KeyBackups { get; }
+
+    public IDehydratedDeviceStore DehydratedDevices { get; }
 
     /// <summary>How many write transactions have committed since opening (group commit makes it less than the writes).</summary>
     public long CommittedWriteTransactions => Writes.CommittedTransactions;
