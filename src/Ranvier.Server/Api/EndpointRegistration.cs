@@ -59,6 +59,8 @@ internal static class EndpointRegistration
         clientV1.MapRelationsEndpoints();
         clientV1.MapRoomTimelineV1Endpoints();
 
+        app.MapGroup(DehydratedDeviceEndpoints.UnstablePrefix).MapDehydratedDeviceEndpoints();
+
         foreach (var prefix in MediaPrefixes)
         {
             var media = app.MapGroup(prefix);

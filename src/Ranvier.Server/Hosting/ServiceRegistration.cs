@@ -1,6 +1,7 @@
 using Ranvier.Server.Services.AccountData;
 using Ranvier.Server.Services.Accounts;
 using Ranvier.Server.Services.Auth;
+using Ranvier.Server.Services.Dehydration;
 using Ranvier.Server.Services.Devices;
 using Ranvier.Server.Services.Filters;
 using Ranvier.Server.Services.KeyBackup;
@@ -86,5 +87,6 @@ internal static class ServiceRegistration
         .AddSingleton<ISyncContributor, PresenceSyncContributor>()
         .AddSingleton<ToDeviceService>()
         .AddSingleton<ISyncContributor, ToDeviceSyncContributor>()
-        .AddSingleton<KeyBackupService>();
+        .AddSingleton<KeyBackupService>()
+        .AddSingleton<DehydratedDeviceService>();
 }
