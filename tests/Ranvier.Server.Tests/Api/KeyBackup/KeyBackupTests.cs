@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Ranvier.Server.Tests.Infrastructure;
+using Ranvier.Storage.Accounts;
 
 namespace Ranvier.Server.Tests.Api.KeyBackup;
 
@@ -105,6 +106,15 @@ public sealed class KeyBackupTests : IAsyncLifetime
     {
         await (await host.Client.GetWithTokenAsync(Prefix + "/version", null)).ShouldBeMatrixErrorAsync(HttpStatusCode.Unauthorized, "M_MISSING_TOKEN");
         await (await host.Client.PutJsonAsync(Path(Room, "s1"), KeyData(), null)).ShouldBeMatrixErrorAsync(HttpStatusCode.Unauthorized, "M_MISSING_TOKEN");
+    }
+
+    [Fact]
+    public async Task Guests_may_not_keep_backups()
+    {
+        var guestToken = await host.CreateUserWithTokenAsync("guest", AccountKind.Guest);
+
+        await (await host.Client.PostJsonAsync(Prefix + "/version", $$$"""{"algorithm":"{{{Algorithm}}}","auth_data":{"public_key":"x"}}""", guestToken))
+            .ShouldBeMatrixErrorAsync(HttpStatusCode.Forbidden, "M_GUEST_ACCESS_FORBIDDEN");
     }
 
     [Fact]
