@@ -18,26 +18,16 @@ internal static class KeyBackupEndpoints
         client.MapPut("/room_keys/version/{version}", UpdateVersion).RequireAccessToken();
         client.MapDelete("/room_keys/version/{version}", DeleteVersion).RequireAccessToken();
 
-        client.MapPut("/room_keys/keys", (HttpRequest r, [FromQuery] string? version, RequestContext c, RanvierOptions o, KeyBackupService b, CancellationToken ct) =>
-            PutKeys(r, new KeyBackupScope(version), c, o, b, ct)).RequireAccessToken();
-        client.MapPut("/room_keys/keys/{roomId}", (HttpRequest r, string roomId, [FromQuery] string? version, RequestContext c, RanvierOptions o, KeyBackupService b, CancellationToken ct) =>
-            PutKeys(r, new KeyBackupScope(version, roomId), c, o, b, ct)).RequireAccessToken();
-        client.MapPut("/room_keys/keys/{roomId}/{sessionId}", (HttpRequest r, string roomId, string sessionId, [FromQuery] string? version, RequestContext c, RanvierOptions o, KeyBackupService b, CancellationToken ct) =>
-            PutKeys(r, new KeyBackupScope(version, roomId, sessionId), c, o, b, ct)).RequireAccessToken();
-
-        client.MapGet("/room_keys/keys", ([FromQuery] string? version, RequestContext c, KeyBackupService b, CancellationToken ct) =>
-            b.GetKeysAsync(c, new KeyBackupScope(version), ct)).RequireAccessToken();
-        client.MapGet("/room_keys/keys/{roomId}", (string roomId, [FromQuery] string? version, RequestContext c, KeyBackupService b, CancellationToken ct) =>
-            b.GetKeysAsync(c, new KeyBackupScope(version, roomId), ct)).RequireAccessToken();
-        client.MapGet("/room_keys/keys/{roomId}/{sessionId}", (string roomId, string sessionId, [FromQuery] string? version, RequestContext c, KeyBackupService b, CancellationToken ct) =>
-            b.GetKeysAsync(c, new KeyBackupScope(version, roomId, sessionId), ct)).RequireAccessToken();
-
-        client.MapDelete("/room_keys/keys", ([FromQuery] string? version, RequestContext c, KeyBackupService b, CancellationToken ct) =>
-            b.DeleteKeysAsync(c, new KeyBackupScope(version), ct)).RequireAccessToken();
-        client.MapDelete("/room_keys/keys/{roomId}", (string roomId, [FromQuery] string? version, RequestContext c, KeyBackupService b, CancellationToken ct) =>
-            b.DeleteKeysAsync(c, new KeyBackupScope(version, roomId), ct)).RequireAccessToken();
-        client.MapDelete("/room_keys/keys/{roomId}/{sessionId}", (string roomId, string sessionId, [FromQuery] string? version, RequestContext c, KeyBackupService b, CancellationToken ct) =>
-            b.DeleteKeysAsync(c, new KeyBackupScope(version, roomId, sessionId), ct)).RequireAccessToken();
+        // The three shapes of /room_keys/keys differ only in how much of the backup they address.
+        client.MapPut("/room_keys/keys", PutAll).RequireAccessToken();
+        client.MapPut("/room_keys/keys/{roomId}", PutRoom).RequireAccessToken();
+        client.MapPut("/room_keys/keys/{roomId}/{sessionId}", PutSession).RequireAccessToken();
+        client.MapGet("/room_keys/keys", GetAll).RequireAccessToken();
+        client.MapGet("/room_keys/keys/{roomId}", GetRoom).RequireAccessToken();
+        client.MapGet("/room_keys/keys/{roomId}/{sessionId}", GetSession).RequireAccessToken();
+        client.MapDelete("/room_keys/keys", DeleteAll).RequireAccessToken();
+        client.MapDelete("/room_keys/keys/{roomId}", DeleteRoom).RequireAccessToken();
+        client.MapDelete("/room_keys/keys/{roomId}/{sessionId}", DeleteSession).RequireAccessToken();
     }
 
     /// <summary>POST /room_keys/version.</summary>
@@ -72,7 +62,51 @@ internal static class KeyBackupEndpoints
         return EmptyResponse.Instance;
     }
 
-    /// <summary>PUT /room_keys/keys[/{roomId}[/{sessionId}]]?version=.</summary>
+    /// <summary>PUT /room_keys/keys?version=.</summary>
+    private static Task<JsonObject> PutAll(
+        [FromQuery] string? version, HttpRequest request, RequestContext context, RanvierOptions options, KeyBackupService backups, CancellationToken cancellationToken) =>
+        PutKeys(request, new KeyBackupScope(version), context, options, backups, cancellationToken);
+
+    /// <summary>PUT /room_keys/keys/{roomId}?version=.</summary>
+    private static Task<JsonObject> PutRoom(
+        string roomId, [FromQuery] string? version, HttpRequest request, RequestContext context, RanvierOptions options, KeyBackupService backups,
+        CancellationToken cancellationToken) =>
+        PutKeys(request, new KeyBackupScope(version, roomId), context, options, backups, cancellationToken);
+
+    /// <summary>PUT /room_keys/keys/{roomId}/{sessionId}?version=.</summary>
+    private static Task<JsonObject> PutSession(
+        string roomId, string sessionId, [FromQuery] string? version, HttpRequest request, RequestContext context, RanvierOptions options,
+        KeyBackupService backups, CancellationToken cancellationToken) =>
+        PutKeys(request, new KeyBackupScope(version, roomId, sessionId), context, options, backups, cancellationToken);
+
+    /// <summary>GET /room_keys/keys?version=.</summary>
+    private static Task<JsonObject> GetAll([FromQuery] string? version, RequestContext context, KeyBackupService backups, CancellationToken cancellationToken) =>
+        backups.GetKeysAsync(context, new KeyBackupScope(version), cancellationToken);
+
+    /// <summary>GET /room_keys/keys/{roomId}?version=.</summary>
+    private static Task<JsonObject> GetRoom(
+        string roomId, [FromQuery] string? version, RequestContext context, KeyBackupService backups, CancellationToken cancellationToken) =>
+        backups.GetKeysAsync(context, new KeyBackupScope(version, roomId), cancellationToken);
+
+    /// <summary>GET /room_keys/keys/{roomId}/{sessionId}?version=.</summary>
+    private static Task<JsonObject> GetSession(
+        string roomId, string sessionId, [FromQuery] string? version, RequestContext context, KeyBackupService backups, CancellationToken cancellationToken) =>
+        backups.GetKeysAsync(context, new KeyBackupScope(version, roomId, sessionId), cancellationToken);
+
+    /// <summary>DELETE /room_keys/keys?version=.</summary>
+    private static Task<JsonObject> DeleteAll([FromQuery] string? version, RequestContext context, KeyBackupService backups, CancellationToken cancellationToken) =>
+        backups.DeleteKeysAsync(context, new KeyBackupScope(version), cancellationToken);
+
+    /// <summary>DELETE /room_keys/keys/{roomId}?version=.</summary>
+    private static Task<JsonObject> DeleteRoom(
+        string roomId, [FromQuery] string? version, RequestContext context, KeyBackupService backups, CancellationToken cancellationToken) =>
+        backups.DeleteKeysAsync(context, new KeyBackupScope(version, roomId), cancellationToken);
+
+    /// <summary>DELETE /room_keys/keys/{roomId}/{sessionId}?version=.</summary>
+    private static Task<JsonObject> DeleteSession(
+        string roomId, string sessionId, [FromQuery] string? version, RequestContext context, KeyBackupService backups, CancellationToken cancellationToken) =>
+        backups.DeleteKeysAsync(context, new KeyBackupScope(version, roomId, sessionId), cancellationToken);
+
     private static async Task<JsonObject> PutKeys(
         HttpRequest request, KeyBackupScope scope, RequestContext context, RanvierOptions options, KeyBackupService backups, CancellationToken cancellationToken)
     {
