@@ -72,7 +72,7 @@ e2e_missing() {
 }
 
 if [ -x tests/e2e/js/node_modules/.bin/node ]; then
-  run_e2e js bash -c 'cd tests/e2e/js && exec node_modules/.bin/node --test --test-reporter=tap test/*.test.mjs'
+  run_e2e js bash -c 'cd tests/e2e/js && exec node_modules/.bin/node --test --test-force-exit --test-reporter=tap test/*.test.mjs'
 else
   e2e_missing js "tests/e2e/js/node_modules is not installed; run 'npm ci' there (.ci/run does)"
 fi
@@ -87,7 +87,7 @@ if [ ! -x tests/e2e/js/node_modules/.bin/node ] || [ ! -d tests/e2e/browser/node
 elif [ ! -x /usr/bin/chromium ]; then
   e2e_missing browser "/usr/bin/chromium is missing; apt-get install chromium (.ci/run does)"
 else
-  run_e2e browser bash -c 'cd tests/e2e/browser && exec ../js/node_modules/.bin/node --test --test-reporter=tap test/*.test.mjs'
+  run_e2e browser bash -c 'cd tests/e2e/browser && exec ../js/node_modules/.bin/node --test --test-force-exit --test-reporter=tap test/*.test.mjs'
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -3,6 +3,7 @@ using Ranvier.Storage.E2ee;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Media;
 using Ranvier.Storage.Presence;
+using Ranvier.Storage.Push;
 using Ranvier.Storage.Receipts;
 using Ranvier.Storage.Rooms;
 using Ranvier.Storage.ToDevice;
@@ -43,4 +44,8 @@ public interface IRanvierStore : IAsyncDisposable
     IKeyBackupStore KeyBackups { get; }
 
     IDehydratedDeviceStore DehydratedDevices { get; }
+
+    IPushActionStore PushActions { get; }
+
+    IDeviceKeyStore DeviceKeys { get; }
 }

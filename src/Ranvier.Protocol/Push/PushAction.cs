@@ -133,3 +133,21 @@ public sealed record UnknownAction(JsonNode Raw) : PushAction
 
     public override int GetHashCode() => Raw.GetValueKind().GetHashCode();
 }
+
+/// <summary>What a matched rule's actions mean for counts and pushes (spec: "Actions", "Receiving notifications").</summary>
+public static class PushActions
+{
+    /// <summary>Whether the actions notify (count towards <c>notification_count</c> and reach pushers).</summary>
+    public static bool Notifies(IEnumerable<PushAction> actions) => actions.Any(action => action is NotifyAction);
+
+    /// <summary>
+    /// Whether the actions highlight: a <c>highlight</c> tweak with no value or a true value (a false value, or none,
+    /// does not). Only a notifying event counts as highlighted.
+    /// </summary>
+    public static bool Highlights(IEnumerable<PushAction> actions)
+    {
+        var list = actions as IReadOnlyCollection<PushAction> ?? [.. actions];
+        return Notifies(list) && list.OfType<SetTweakAction>().LastOrDefault(t => t.Tweak == SetTweakAction.Highlight) is { } tweak &&
+            (tweak.Value is null || (tweak.Value is JsonValue v && v.GetValueKind() == JsonValueKind.True));
+    }
+}

@@ -50,6 +50,8 @@ internal static class EndpointRegistration
             client.MapReceiptEndpoints();
             client.MapReadMarkerEndpoints();
             client.MapPushRuleEndpoints();
+            client.MapNotificationEndpoints();
+            client.MapKeysEndpoints();
             client.MapPresenceEndpoints();
         }
 

@@ -80,6 +80,8 @@ public static partial class RanvierHost
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().ToDevice);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().KeyBackups);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().DehydratedDevices);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().PushActions);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().DeviceKeys);
 
         return builder;
     }

@@ -2,6 +2,7 @@ using Ranvier.Server.Services.AccountData;
 using Ranvier.Server.Services.Accounts;
 using Ranvier.Server.Services.Auth;
 using Ranvier.Server.Services.Dehydration;
+using Ranvier.Server.Services.DeviceKeys;
 using Ranvier.Server.Services.Devices;
 using Ranvier.Server.Services.Filters;
 using Ranvier.Server.Services.KeyBackup;
@@ -82,11 +83,17 @@ internal static class ServiceRegistration
         .AddSingleton<ISyncContributor, ReceiptSyncContributor>()
         .AddSingleton<PushRuleService>()
         .AddSingleton<ISyncContributor, PushRulesSyncContributor>()
+        .AddSingleton<RoomPushAudiences>()
+        .AddSingleton<EventPushEvaluator>()
+        .AddSingleton<NotificationsService>()
+        .AddSingleton<ISyncContributor, UnreadCountsSyncContributor>()
         .AddSingleton<PresenceService>()
         .AddHostedService<PresenceTimers>()
         .AddSingleton<ISyncContributor, PresenceSyncContributor>()
         .AddSingleton<ToDeviceService>()
         .AddSingleton<ISyncContributor, ToDeviceSyncContributor>()
         .AddSingleton<KeyBackupService>()
-        .AddSingleton<DehydratedDeviceService>();
+        .AddSingleton<DehydratedDeviceService>()
+        .AddSingleton<DeviceKeyService>()
+        .AddSingleton<ISyncContributor, OneTimeKeysSyncContributor>();
 }

@@ -15,7 +15,9 @@ namespace Ranvier.Storage.Rooms;
 /// room's current state is then the resolution of all forward extremities, not the state after this event. When
 /// null, the room's current state becomes the state after this event. A <see cref="StateInput.Delta"/> may use
 /// this event itself as its base. <paramref name="Transaction"/> records the client transaction that created a local
-/// event, in the same transaction as the event, so a retried request finds it.
+/// event, in the same transaction as the event, so a retried request finds it. <paramref name="Push"/> is what push rules
+/// decided for a new local event (written only when the event gets a stream position), so the counts a /sync reads
+/// always include the events it shows.
 /// </summary>
 public sealed record EventToPersist(
     Pdu Event,
@@ -25,7 +27,8 @@ public sealed record EventToPersist(
     StateInput? StateBefore,
     bool Backfilled = false,
     StateInput? CurrentStateAfter = null,
-    ClientTransaction? Transaction = null);
+    ClientTransaction? Transaction = null,
+    Push.EventPush? Push = null);
 
 /// <summary>
 /// A client's transaction ID for an event it sent (spec: client-server API, "Transaction identifiers"): scoped to

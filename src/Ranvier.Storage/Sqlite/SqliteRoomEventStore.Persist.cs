@@ -61,6 +61,11 @@ internal sealed partial class SqliteRoomEventStore
             s.Command("UPDATE events SET state_after_group = @g WHERE event_nid = @n").With("@g", stateAfter).With("@n", eventNid).ExecuteNonQuery();
         }
 
+        if (syncable && request.Push is { } push)
+        {
+            SqlitePushActionStore.Record(s, push, pdu.Sender, eventNid, roomNid, streamPos!.Value);
+        }
+
         if (syncable)
         {
             UpdateForwardExtremities(s, roomNid, eventNid, prevNids, hasAcceptedChild);

@@ -4,6 +4,7 @@ using Ranvier.Storage.E2ee;
 using Ranvier.Storage.Keys;
 using Ranvier.Storage.Media;
 using Ranvier.Storage.Presence;
+using Ranvier.Storage.Push;
 using Ranvier.Storage.Receipts;
 using Ranvier.Storage.Rooms;
 using Ranvier.Storage.ToDevice;
@@ -40,6 +41,8 @@ public sealed class SqliteStore : IRanvierStore
         ToDevice = new SqliteToDeviceStore(Writes, _readers);
         KeyBackups = new SqliteKeyBackupStore(Writes, _readers);
         DehydratedDevices = new SqliteDehydratedDeviceStore(Writes, _readers);
+        PushActions = new SqlitePushActionStore(_readers);
+        DeviceKeys = new SqliteDeviceKeyStore(Writes, _readers);
     }
 
     /// <summary>The schema version this build creates and understands.</summary>
@@ -72,6 +75,10 @@ public sealed class SqliteStore : IRanvierStore
     public IKeyBackupStore KeyBackups { get; }
 
     public IDehydratedDeviceStore DehydratedDevices { get; }
+
+    public IPushActionStore PushActions { get; }
+
+    public IDeviceKeyStore DeviceKeys { get; }
 
     /// <summary>How many write transactions have committed since opening (group commit makes it less than the writes).</summary>
     public long CommittedWriteTransactions => Writes.CommittedTransactions;

@@ -1,5 +1,5 @@
 // matrix-js-sdk clients pointed at a test server, with the SDK's console chatter kept to warnings.
-import { createClient } from "matrix-js-sdk";
+import { ClientEvent, createClient } from "matrix-js-sdk";
 import { logger } from "matrix-js-sdk/lib/logger.js";
 
 // matrix-js-sdk logs through loglevel; its debug/info lines would bury the test report.
@@ -37,4 +37,31 @@ export async function newUser(server, prefix, options = {}) {
     deviceId: registered.device_id,
     ...options,
   });
+}
+
+/** How long any one awaited sync outcome may take on a slow, shared machine. */
+const waitMs = 30_000;
+
+/** Resolves with the emitter's arguments once `predicate(...args)` holds; rejects after `waitMs`. */
+export function waitForEvent(emitter, name, predicate, what) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emitter.off(name, listener);
+      reject(new Error(`timed out waiting for ${what}`));
+    }, waitMs);
+    function listener(...args) {
+      if (!predicate(...args)) return;
+      clearTimeout(timer);
+      emitter.off(name, listener);
+      resolve(args);
+    }
+    emitter.on(name, listener);
+  });
+}
+
+/** Starts the client's sync loop and resolves once its first sync is processed. */
+export async function startSyncing(client) {
+  const prepared = waitForEvent(client, ClientEvent.Sync, (state) => state === "PREPARED", "the first sync");
+  await client.startClient({ initialSyncLimit: 10 });
+  await prepared;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Ranvier.Server.Http;
 using Ranvier.Server.Services.Auth;
+using Ranvier.Server.Services.DeviceKeys;
 using Ranvier.Server.Services.Sync;
 using Ranvier.Storage.E2ee;
 
@@ -14,7 +15,7 @@ namespace Ranvier.Server.Services.Dehydration;
 /// server stores <c>device_data</c> as given, keeps the device like any other (keys, to-device messages), and serves
 /// its inbox in pages without consuming it.
 /// </summary>
-public sealed class DehydratedDeviceService(IDehydratedDeviceStore store, StreamNotifier notifier)
+public sealed class DehydratedDeviceService(IDehydratedDeviceStore store, DeviceKeyService deviceKeys, StreamNotifier notifier)
 {
     /// <summary>Messages per page of <c>/dehydrated_device/{deviceId}/events</c>, as /sync delivers to-device messages.</summary>
     public const int PageSize = 100;
@@ -28,13 +29,15 @@ public sealed class DehydratedDeviceService(IDehydratedDeviceStore store, Stream
     }
 
     /// <summary>
-    /// PUT /dehydrated_device: validates the whole body, then makes the device the user's dehydrated device (replacing
-    /// any previous one). Returns <c>{device_id}</c>.
+    /// PUT /dehydrated_device: validates the whole body, its keys as the keys of the new device included, then makes the
+    /// device the user's dehydrated device (replacing any previous one) and stores its keys through
+    /// <see cref="DeviceKeyService"/>, as POST /keys/upload would for that device. Returns <c>{device_id}</c>.
     /// </summary>
     public async Task<JsonObject> SetAsync(RequestContext context, JsonObject body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = DehydratedDeviceRequest.Read(body);
+        var keys = await deviceKeys.ReadUploadAsync(context.UserId, request.DeviceId, body, cancellationToken);
         var result = await store.SetAsync(context.UserId, request.DeviceId, request.DisplayName, StoredJson.Write(request.DeviceData), cancellationToken);
         if (result.Status == DehydratedDeviceSetStatus.DeviceIdInUse)
         {
@@ -42,7 +45,16 @@ public sealed class DehydratedDeviceService(IDehydratedDeviceStore store, Stream
         }
 
         notifier.Advance(result.StreamPosition!.Value);
-        return new JsonObject { ["device_id"] = request.DeviceId };
+
+        // A second write: the device row must exist before its keys. It can only fail when the same device is put again
+        // with a one-time key ID it already has under other content, or when a concurrent request deleted the device.
+        var stored = await deviceKeys.StoreUploadAsync(keys, cancellationToken);
+        return stored.Outcome switch
+        {
+            DeviceKeyUploadOutcome.Stored => new JsonObject { ["device_id"] = request.DeviceId },
+            DeviceKeyUploadOutcome.OneTimeKeyConflict => throw DeviceKeyService.OneTimeKeyConflict(stored),
+            _ => throw MatrixError.NotFound("The dehydrated device was replaced or deleted meanwhile"),
+        };
     }
 
     /// <summary>DELETE /dehydrated_device: <c>{device_id}</c> of the deleted device, or 404 M_NOT_FOUND.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ranvier.Protocol.Identifiers;
@@ -26,6 +27,14 @@ public sealed partial class PushRuleService(AccountDataService accountData, ILog
     // rooms use, keyed here by user ID.) Single-node only, like the room locks.
     private readonly RoomLocks _userLocks = new();
 
+    // Compiled rules per user for evaluation; an edit drops the user's entry. The generation makes sure a compile that
+    // raced with an edit is not cached.
+    private readonly ConcurrentDictionary<string, PushRuleEvaluator> _compiled = new(StringComparer.Ordinal);
+    private long _generation;
+
+    /// <summary>Users whose compiled rules are kept at most; beyond it the cache starts over.</summary>
+    public const int MaxCompiledUsers = 50_000;
+
     /// <summary>
     /// The rules in force for <paramref name="userId"/>: server defaults merged with the user's edits. This is what
     /// push evaluation reads.
@@ -34,6 +43,29 @@ public sealed partial class PushRuleService(AccountDataService accountData, ILog
     {
         ArgumentNullException.ThrowIfNull(userId);
         return DefaultPushRules.Effective(userId, await LoadSavedAsync(userId, cancellationToken));
+    }
+
+    /// <summary>The user's effective rules compiled for evaluation, cached until the user edits them.</summary>
+    public async ValueTask<PushRuleEvaluator> GetEvaluatorAsync(string userId, CancellationToken cancellationToken)
+    {
+        if (_compiled.TryGetValue(userId, out var cached))
+        {
+            return cached;
+        }
+
+        var generation = Interlocked.Read(ref _generation);
+        var evaluator = PushRuleEvaluator.Compile(await GetRulesAsync(userId, cancellationToken));
+        if (Interlocked.Read(ref _generation) == generation)
+        {
+            if (_compiled.Count >= MaxCompiledUsers)
+            {
+                _compiled.Clear();
+            }
+
+            _compiled[userId] = evaluator;
+        }
+
+        return evaluator;
     }
 
     /// <summary>The <c>m.push_rules</c> content for <paramref name="rules"/>: <c>{"global": ruleset}</c>.</summary>
@@ -178,6 +210,8 @@ public sealed partial class PushRuleService(AccountDataService accountData, ILog
         {
             var rules = edit(await GetRulesAsync(userId, cancellationToken));
             await accountData.SetServerManagedAsync(userId, null, AccountDataType, ToAccountDataContent(rules), cancellationToken);
+            Interlocked.Increment(ref _generation);
+            _compiled.TryRemove(userId, out _);
         }
     }
 

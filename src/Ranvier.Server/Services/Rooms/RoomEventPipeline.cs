@@ -8,6 +8,7 @@ using Ranvier.Protocol.Rooms;
 using Ranvier.Server.Configuration;
 using Ranvier.Server.Http;
 using Ranvier.Server.Services.Keys;
+using Ranvier.Server.Services.Push;
 using Ranvier.Server.Services.Sync;
 using Ranvier.Storage.Rooms;
 
@@ -26,6 +27,8 @@ public sealed partial class RoomEventPipeline(
     RoomLocks locks,
     StreamNotifier notifier,
     SyncChangeIndex syncChanges,
+    EventPushEvaluator push,
+    RoomPushAudiences pushAudiences,
     TimeProvider time,
     IEnumerable<IRoomEventObserver> observers,
     ILogger<RoomEventPipeline> logger)
@@ -137,11 +140,21 @@ public sealed partial class RoomEventPipeline(
         }
     }
 
-    /// <summary>Persists an accepted event and announces its stream position. Once queued, the write completes even if the client goes away.</summary>
+    /// <summary>
+    /// Persists an accepted event with what push rules decided for it and announces its stream position. Once queued,
+    /// the write completes even if the client goes away.
+    /// </summary>
     private async Task PersistAsync(Pdu pdu, RoomVersion version, StateInput stateBefore, ClientTransaction? transaction)
     {
-        var request = new EventToPersist(pdu, CanonicalJson.SerializeToString(pdu.Json), version, EventStatus.Accepted, stateBefore, Transaction: transaction);
+        var pushOutcome = await push.EvaluateAsync(pdu, version, CancellationToken.None).ConfigureAwait(false);
+        var request = new EventToPersist(
+            pdu, CanonicalJson.SerializeToString(pdu.Json), version, EventStatus.Accepted, stateBefore, Transaction: transaction, Push: pushOutcome);
         var persisted = await Store.PersistEventAsync(request, CancellationToken.None).ConfigureAwait(false);
+        if (RoomPushAudiences.Changes(pdu))
+        {
+            pushAudiences.Invalidate(pdu.RoomId);
+        }
+
         if (persisted.StreamPosition is { } position)
         {
             // Recorded before it is announced, so a woken /sync finds it (see SyncChangeIndex).

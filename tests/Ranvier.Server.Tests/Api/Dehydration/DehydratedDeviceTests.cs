@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Ranvier.Server.Services.Sync;
+using Ranvier.Server.Tests.Api.Keys;
 using Ranvier.Server.Tests.Api.ToDevice;
 using Ranvier.Server.Tests.Infrastructure;
 using Ranvier.Storage.Accounts;
@@ -26,8 +28,29 @@ public sealed class DehydratedDeviceTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await host.DisposeAsync();
 
-    private static string Body(string deviceId = DeviceId, string pickle = "p1") =>
-        $$"""{"device_id":"{{deviceId}}","device_data":{"algorithm":"org.matrix.msc3814.v2","device_pickle":"{{pickle}}","nonce":"n"},"initial_device_display_name":"Dehydrated device"}""";
+    /// <summary>A PUT body as the Rust crypto SDK sends it: the device, its data, and its signed keys.</summary>
+    private static string Body(string deviceId = DeviceId, string pickle = "p1", Action<JsonObject>? tamper = null)
+    {
+        var keys = new TestDeviceKeys(Alice, deviceId);
+        var body = new JsonObject
+        {
+            ["device_id"] = deviceId,
+            ["device_data"] = new JsonObject { ["algorithm"] = "org.matrix.msc3814.v2", ["device_pickle"] = pickle, ["nonce"] = "n" },
+            ["initial_device_display_name"] = "Dehydrated device",
+            ["device_keys"] = keys.DeviceKeys(),
+            ["one_time_keys"] = keys.OneTimeKeys(2),
+            ["fallback_keys"] = keys.OneTimeKeys(1, firstId: 9, fallback: true),
+        };
+        tamper?.Invoke(body);
+        return body.ToJsonString();
+    }
+
+    /// <summary>The user's devices that /keys/query lists with keys.</summary>
+    private async Task<List<string>> QueriedDevicesAsync()
+    {
+        var response = await (await host.Client.PostJsonAsync("/_matrix/client/v3/keys/query", $$$"""{"device_keys":{"{{{Alice}}}":[]} }""", bobToken)).ShouldBeOkJsonAsync();
+        return response.GetProperty("device_keys").TryGetProperty(Alice, out var devices) ? [.. devices.EnumerateObject().Select(d => d.Name)] : [];
+    }
 
     private Task<HttpResponseMessage> PutAsync(string body, string? token = null) => host.Client.PutJsonAsync(Prefix, body, token ?? aliceToken);
 
@@ -67,6 +90,68 @@ public sealed class DehydratedDeviceTests : IAsyncLifetime
         device!.DisplayName.ShouldBe("Dehydrated device");
         Position.ShouldBeGreaterThan(before);
         await (await GetAsync(token: bobToken)).ShouldBeMatrixErrorAsync(HttpStatusCode.NotFound, "M_NOT_FOUND");
+    }
+
+    [Fact]
+    public async Task Its_keys_are_stored_for_the_dehydrated_device_and_can_be_claimed()
+    {
+        await (await PutAsync(Body())).ShouldBeOkJsonAsync();
+
+        (await QueriedDevicesAsync()).ShouldBe([DeviceId]);
+        var claim = await (await host.Client.PostJsonAsync(
+            "/_matrix/client/v3/keys/claim", $$$"""{"one_time_keys":{"{{{Alice}}}":{"{{{DeviceId}}}":"signed_curve25519"} } }""", bobToken)).ShouldBeOkJsonAsync();
+        claim.GetProperty("one_time_keys").GetProperty(Alice).GetProperty(DeviceId).EnumerateObject().Single().Name.ShouldStartWith("signed_curve25519:");
+    }
+
+    [Fact]
+    public async Task Replacing_the_device_replaces_the_keys_other_users_see()
+    {
+        await (await PutAsync(Body())).ShouldBeOkJsonAsync();
+
+        await (await PutAsync(Body("OTHERDEVICE", "p2"))).ShouldBeOkJsonAsync();
+
+        (await QueriedDevicesAsync()).ShouldBe(["OTHERDEVICE"]);
+    }
+
+    public static TheoryData<string, string> BadKeys => new()
+    {
+        { "device_keys of another device", "other-device" },
+        { "a device_keys signature that does not verify", "bad-signature" },
+        { "no device_keys", "missing" },
+        { "one-time keys that are not objects or strings", "bad-otk" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadKeys))]
+    public async Task Bad_keys_are_refused_before_anything_is_written(string why, string tamper)
+    {
+        await (await PutAsync(Body())).ShouldBeOkJsonAsync();
+        var before = Position;
+        var body = Body("NEWDEVICE", "p2", b =>
+        {
+            switch (tamper)
+            {
+                case "other-device":
+                    b["device_keys"] = new TestDeviceKeys(Alice, "ELSEWHERE").DeviceKeys();
+                    break;
+                case "bad-signature":
+                    b["device_keys"] = new TestDeviceKeys(Alice, "NEWDEVICE").DeviceKeys(k => k["algorithms"] = new JsonArray("changed"));
+                    break;
+                case "missing":
+                    b.Remove("device_keys");
+                    break;
+                default:
+                    b["one_time_keys"] = new JsonObject { ["signed_curve25519:A"] = 7 };
+                    break;
+            }
+        });
+
+        var response = await PutAsync(body);
+
+        ((int)response.StatusCode).ShouldBe(400, why);
+        (await (await GetAsync()).ShouldBeOkJsonAsync()).GetProperty("device_id").GetString().ShouldBe(DeviceId, why);
+        (await QueriedDevicesAsync()).ShouldBe([DeviceId], why);
+        Position.ShouldBe(before, why);
     }
 
     [Fact]

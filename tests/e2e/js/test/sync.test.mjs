@@ -3,36 +3,9 @@
 // limited timeline plus back-pagination and sees every message exactly once.
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
-import { ClientEvent, ReceiptType, RoomEvent, RoomMemberEvent, UserEvent } from "matrix-js-sdk";
+import { ReceiptType, RoomEvent, RoomMemberEvent, UserEvent } from "matrix-js-sdk";
 import { useServer } from "../harness.mjs";
-import { newUser } from "../clients.mjs";
-
-/** How long any one awaited sync outcome may take on a slow, shared machine. */
-const waitMs = 30_000;
-
-/** Resolves with the emitter's arguments once `predicate(...args)` holds; rejects after `waitMs`. */
-function waitForEvent(emitter, name, predicate, what) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      emitter.off(name, listener);
-      reject(new Error(`timed out waiting for ${what}`));
-    }, waitMs);
-    function listener(...args) {
-      if (!predicate(...args)) return;
-      clearTimeout(timer);
-      emitter.off(name, listener);
-      resolve(args);
-    }
-    emitter.on(name, listener);
-  });
-}
-
-/** Starts the client's sync loop and resolves once its first sync is processed. */
-async function startSyncing(client) {
-  const prepared = waitForEvent(client, ClientEvent.Sync, (state) => state === "PREPARED", "the first sync");
-  await client.startClient({ initialSyncLimit: 10 });
-  await prepared;
-}
+import { newUser, startSyncing, waitForEvent } from "../clients.mjs";
 
 /**
  * A fetch that can hold every /sync request (a client "asleep": its lid shut) and records the events that

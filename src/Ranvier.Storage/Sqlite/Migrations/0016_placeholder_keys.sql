@@ -1,1 +1,0 @@
--- Placeholder for version 16 (the keys branch's migration), so that this branch's numbers stay gapless; dropped at merge.

@@ -1,0 +1,1 @@
+-- Placeholder for schema version 17 (an E2EE branch being merged); replaced at merge.
