@@ -45,6 +45,7 @@ internal static class EndpointRegistration
             client.MapRoomTimelineEndpoints();
             client.MapToDeviceEndpoints();
             client.MapDeviceListEndpoints();
+            client.MapKeyBackupEndpoints();
             client.MapSyncEndpoints();
             client.MapTypingEndpoints();
             client.MapReceiptEndpoints();
@@ -61,6 +62,8 @@ internal static class EndpointRegistration
         clientV1.MapLoginV1Endpoints();
         clientV1.MapRelationsEndpoints();
         clientV1.MapRoomTimelineV1Endpoints();
+
+        app.MapGroup(DehydratedDeviceEndpoints.UnstablePrefix).MapDehydratedDeviceEndpoints();
 
         foreach (var prefix in MediaPrefixes)
         {
