@@ -41,6 +41,10 @@ public interface IRanvierStore : IAsyncDisposable
     IPresenceStore Presence { get; }
     IToDeviceStore ToDevice { get; }
 
+    IKeyBackupStore KeyBackups { get; }
+
+    IDehydratedDeviceStore DehydratedDevices { get; }
+
     IPushActionStore PushActions { get; }
 
     ICrossSigningStore CrossSigning { get; }

@@ -46,6 +46,7 @@ internal static class EndpointRegistration
             client.MapToDeviceEndpoints();
             client.MapCrossSigningEndpoints();
             client.MapDeviceListEndpoints();
+            client.MapKeyBackupEndpoints();
             client.MapSyncEndpoints();
             client.MapTypingEndpoints();
             client.MapReceiptEndpoints();
@@ -62,6 +63,8 @@ internal static class EndpointRegistration
         clientV1.MapLoginV1Endpoints();
         clientV1.MapRelationsEndpoints();
         clientV1.MapRoomTimelineV1Endpoints();
+
+        app.MapGroup(DehydratedDeviceEndpoints.UnstablePrefix).MapDehydratedDeviceEndpoints();
 
         foreach (var prefix in MediaPrefixes)
         {

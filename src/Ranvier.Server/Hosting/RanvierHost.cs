@@ -78,6 +78,8 @@ public static partial class RanvierHost
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Receipts);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Presence);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().ToDevice);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().KeyBackups);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().DehydratedDevices);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().PushActions);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().DeviceKeys);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().CrossSigning);

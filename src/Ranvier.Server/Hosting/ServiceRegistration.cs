@@ -2,10 +2,12 @@ using Ranvier.Server.Services.AccountData;
 using Ranvier.Server.Services.Accounts;
 using Ranvier.Server.Services.Auth;
 using Ranvier.Server.Services.CrossSigning;
+using Ranvier.Server.Services.Dehydration;
 using Ranvier.Server.Services.DeviceKeys;
 using Ranvier.Server.Services.DeviceLists;
 using Ranvier.Server.Services.Devices;
 using Ranvier.Server.Services.Filters;
+using Ranvier.Server.Services.KeyBackup;
 using Ranvier.Server.Services.Media;
 using Ranvier.Server.Services.Presence;
 using Ranvier.Server.Services.Profiles;
@@ -99,6 +101,8 @@ internal static class ServiceRegistration
         .AddSingleton<ISyncContributor, PresenceSyncContributor>()
         .AddSingleton<ToDeviceService>()
         .AddSingleton<ISyncContributor, ToDeviceSyncContributor>()
+        .AddSingleton<KeyBackupService>()
+        .AddSingleton<DehydratedDeviceService>()
         .AddSingleton<DeviceKeyService>()
         .AddSingleton<ISyncContributor, OneTimeKeysSyncContributor>()
         .AddSingleton<CrossSigningService>()

@@ -41,6 +41,9 @@ public sealed class MatrixError : Exception
     /// <summary>For <c>M_UNKNOWN_TOKEN</c>: the session may be resumed by logging in again on the same device.</summary>
     public bool? SoftLogout { get; init; }
 
+    /// <summary>For <c>M_WRONG_ROOM_KEYS_VERSION</c>: the user's current key backup version.</summary>
+    public string? CurrentVersion { get; init; }
+
     public static MatrixError Unrecognized(string message = "Unrecognized request") => new(404, "M_UNRECOGNIZED", message);
 
     public static MatrixError MethodNotAllowed() => new(405, "M_UNRECOGNIZED", "Method not allowed for this endpoint");
@@ -66,6 +69,10 @@ public sealed class MatrixError : Exception
 
     public static MatrixError LimitExceeded(TimeSpan retryAfter) =>
         new(429, "M_LIMIT_EXCEEDED", "Too many requests") { RetryAfterMs = (long)retryAfter.TotalMilliseconds };
+
+    /// <summary>Keys were sent to a backup version that is not the current one (spec: PUT /room_keys/keys, 403).</summary>
+    public static MatrixError WrongRoomKeysVersion(string currentVersion) =>
+        new(403, "M_WRONG_ROOM_KEYS_VERSION", "Wrong backup version: keys can only be added to the current one") { CurrentVersion = currentVersion };
 
     public static MatrixError Unknown(string message = "Internal server error") => new(500, "M_UNKNOWN", message);
 }

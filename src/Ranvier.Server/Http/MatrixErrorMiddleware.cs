@@ -88,6 +88,11 @@ internal sealed partial class MatrixErrorMiddleware(RequestDelegate next, ILogge
             writer.WriteBoolean("soft_logout"u8, soft);
         }
 
+        if (error.CurrentVersion is { } current)
+        {
+            writer.WriteString("current_version"u8, current);
+        }
+
         writer.WriteEndObject();
         await writer.FlushAsync(context.RequestAborted);
     }

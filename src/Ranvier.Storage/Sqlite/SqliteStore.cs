@@ -39,6 +39,8 @@ public sealed class SqliteStore : IRanvierStore
         Receipts = new SqliteReceiptStore(Writes, _readers);
         Presence = new SqlitePresenceStore(Writes, _readers);
         ToDevice = new SqliteToDeviceStore(Writes, _readers);
+        KeyBackups = new SqliteKeyBackupStore(Writes, _readers);
+        DehydratedDevices = new SqliteDehydratedDeviceStore(Writes, _readers);
         PushActions = new SqlitePushActionStore(_readers);
         CrossSigning = new SqliteCrossSigningStore(Writes, _readers);
         DeviceKeys = new SqliteDeviceKeyStore(Writes, _readers);
@@ -72,6 +74,10 @@ public sealed class SqliteStore : IRanvierStore
     public IReceiptStore Receipts { get; }
     public IPresenceStore Presence { get; }
     public IToDeviceStore ToDevice { get; }
+
+    public IKeyBackupStore KeyBackups { get; }
+
+    public IDehydratedDeviceStore DehydratedDevices { get; }
 
     public IPushActionStore PushActions { get; }
 

@@ -29,6 +29,26 @@ public sealed class DeviceKeyService(
     public async Task<JsonObject> UploadAsync(RequestContext context, JsonObject body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var upload = await ReadUploadAsync(context.UserId, context.DeviceId, body, cancellationToken);
+        var result = await StoreUploadAsync(upload, cancellationToken);
+        switch (result.Outcome)
+        {
+            case DeviceKeyUploadOutcome.UnknownDevice:
+                throw MatrixError.UnknownToken("The device of this access token no longer exists");
+            case DeviceKeyUploadOutcome.OneTimeKeyConflict:
+                throw OneTimeKeyConflict(result);
+        }
+
+        return new JsonObject { ["one_time_key_counts"] = CountsJson(result.OneTimeKeyCounts) };
+    }
+
+    /// <summary>
+    /// Validates the key fields of an upload body (<c>device_keys</c>, <c>one_time_keys</c>, <c>fallback_keys</c>) as
+    /// the keys of <paramref name="userId"/>'s device <paramref name="deviceId"/>, writing nothing. Also used for the
+    /// keys a dehydrated device (MSC3814) is uploaded with, which belong to that device rather than the requesting one.
+    /// </summary>
+    public async Task<DeviceKeyUpload> ReadUploadAsync(string userId, string deviceId, JsonObject body, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(body);
         string? deviceKeysJson = null;
         byte[]? publicKey = null;
@@ -37,37 +57,42 @@ public sealed class DeviceKeyService(
             case null:
                 break;
             case JsonObject deviceKeys:
-                publicKey = DeviceKeyValidation.CheckDeviceKeys(deviceKeys, context.UserId, context.DeviceId);
+                publicKey = DeviceKeyValidation.CheckDeviceKeys(deviceKeys, userId, deviceId);
                 deviceKeysJson = DeviceKeyValidation.Canonical(deviceKeys, "device_keys");
                 break;
             default:
                 throw MatrixError.BadJson("device_keys must be an object");
         }
 
-        publicKey ??= await StoredSigningKeyAsync(context, cancellationToken);
-        var oneTimeKeys = DeviceKeyValidation.ReadKeys(body["one_time_keys"], "one_time_keys", context.UserId, context.DeviceId, publicKey);
+        publicKey ??= await StoredSigningKeyAsync(userId, deviceId, cancellationToken);
+        var oneTimeKeys = DeviceKeyValidation.ReadKeys(body["one_time_keys"], "one_time_keys", userId, deviceId, publicKey);
         var fallbackNode = body["fallback_keys"] ?? body[UnstableFallbackKeys];
-        var fallbackKeys = DeviceKeyValidation.ReadKeys(fallbackNode, "fallback_keys", context.UserId, context.DeviceId, publicKey);
+        var fallbackKeys = DeviceKeyValidation.ReadKeys(fallbackNode, "fallback_keys", userId, deviceId, publicKey);
         if (fallbackKeys.GroupBy(k => k.Algorithm, StringComparer.Ordinal).Any(g => g.Count() > 1))
         {
             throw MatrixError.InvalidParam("fallback_keys may hold at most one key per algorithm");
         }
 
-        var result = await store.UploadAsync(new DeviceKeyUpload(context.UserId, context.DeviceId, deviceKeysJson, oneTimeKeys, fallbackKeys), cancellationToken);
-        switch (result.Outcome)
-        {
-            case DeviceKeyUploadOutcome.UnknownDevice:
-                throw MatrixError.UnknownToken("The device of this access token no longer exists");
-            case DeviceKeyUploadOutcome.OneTimeKeyConflict:
-                throw MatrixError.InvalidParam($"The one-time key {result.ConflictingKey} is already uploaded with different content");
-        }
+        return new DeviceKeyUpload(userId, deviceId, deviceKeysJson, oneTimeKeys, fallbackKeys);
+    }
 
+    /// <summary>Stores an upload <see cref="ReadUploadAsync"/> made and announces a device-list change; the caller answers the outcome.</summary>
+    public async Task<DeviceKeyUploadResult> StoreUploadAsync(DeviceKeyUpload upload, CancellationToken cancellationToken)
+    {
+        var result = await store.UploadAsync(upload, cancellationToken);
         if (result.DeviceListPosition is { } position)
         {
             notifier.Advance(position);
         }
 
-        return new JsonObject { ["one_time_key_counts"] = CountsJson(result.OneTimeKeyCounts) };
+        return result;
+    }
+
+    /// <summary>The 400 for an upload whose one-time key clashes with a stored one.</summary>
+    public static MatrixError OneTimeKeyConflict(DeviceKeyUploadResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return MatrixError.InvalidParam($"The one-time key {result.ConflictingKey} is already uploaded with different content");
     }
 
     /// <summary>POST /keys/query.</summary>
@@ -157,10 +182,10 @@ public sealed class DeviceKeyService(
         return json;
     }
 
-    private async Task<byte[]?> StoredSigningKeyAsync(RequestContext context, CancellationToken cancellationToken)
+    private async Task<byte[]?> StoredSigningKeyAsync(string userId, string deviceId, CancellationToken cancellationToken)
     {
-        var stored = await store.GetDeviceKeysJsonAsync(context.UserId, context.DeviceId, cancellationToken);
-        return stored is not null && StoredJsonObject(stored)["keys"]?[DeviceKeyValidation.SigningKeyName(context.DeviceId)] is JsonValue value
+        var stored = await store.GetDeviceKeysJsonAsync(userId, deviceId, cancellationToken);
+        return stored is not null && StoredJsonObject(stored)["keys"]?[DeviceKeyValidation.SigningKeyName(deviceId)] is JsonValue value
             && Ranvier.Protocol.Crypto.UnpaddedBase64.TryDecode(value.GetValue<string>(), out var key) ? key : null;
     }
 

@@ -87,6 +87,18 @@ public sealed class DeviceListSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_room_mates_key_upload_is_in_changed()
+    {
+        var since = (await Client.SyncAsync(alice)).NextBatch();
+        var keys = new Keys.TestDeviceKeys(Bob, bobDevice);
+
+        var upload = new System.Text.Json.Nodes.JsonObject { ["device_keys"] = keys.DeviceKeys() }.ToJsonString();
+        await (await Client.PostJsonAsync("/_matrix/client/v3/keys/upload", upload, bob)).ShouldBeOkJsonAsync();
+
+        Changed(await Client.SyncAsync(alice, since)).ShouldBe([Bob]);
+    }
+
+    [Fact]
     public async Task Ones_own_new_device_is_in_changed()
     {
         var since = (await Client.SyncAsync(alice)).NextBatch();
