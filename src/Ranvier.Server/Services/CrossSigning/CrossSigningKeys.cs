@@ -3,6 +3,7 @@ using Ranvier.Protocol.Crypto;
 using Ranvier.Protocol.Identifiers;
 using Ranvier.Protocol.Json;
 using Ranvier.Server.Http;
+using Ranvier.Server.Services.DeviceKeys;
 using Ranvier.Storage.E2ee;
 
 namespace Ranvier.Server.Services.CrossSigning;
@@ -17,7 +18,7 @@ public sealed record CrossSigningKey(JsonObject Json, CrossSigningUsage Usage, s
     public KeyId KeyId => KeyId.Create(KeyId.Ed25519Algorithm, PublicKeyBase64);
 
     /// <summary>The canonical JSON that is stored and compared.</summary>
-    public string CanonicalJson => CrossSigningKeys.Canonical(Json);
+    public string CanonicalJson => DeviceKeyValidation.Canonical(Json, "the key");
 
     /// <summary>The storage form.</summary>
     public CrossSigningKeyRecord ToRecord(string userId) => new(userId, Usage, PublicKeyBase64, CanonicalJson);
@@ -91,7 +92,7 @@ public static class CrossSigningKeys
             throw MatrixError.BadJson($"{what}.signatures must be an object");
         }
 
-        _ = Canonical(json, what);
+        _ = DeviceKeyValidation.Canonical(json, what);
         return new CrossSigningKey(json, usage, publicKeyBase64, publicKey);
     }
 
@@ -105,17 +106,4 @@ public static class CrossSigningKeys
     /// <summary>True when the key <paramref name="signerKeyId"/> signed <paramref name="signed"/> on behalf of <paramref name="userId"/>.</summary>
     public static bool IsSignedBy(JsonObject signed, string userId, KeyId signerKeyId, ReadOnlySpan<byte> signerPublicKey) =>
         JsonSigning.Verify(signed, userId, signerKeyId, signerPublicKey) == SignatureCheck.Valid;
-
-    /// <summary>The canonical JSON of <paramref name="value"/>; 400 M_BAD_JSON when it has none (floats, huge integers).</summary>
-    public static string Canonical(JsonNode? value, string what = "the key")
-    {
-        try
-        {
-            return Ranvier.Protocol.Json.CanonicalJson.SerializeToString(value);
-        }
-        catch (CanonicalJsonException e)
-        {
-            throw MatrixError.BadJson($"{what} is not canonical JSON: {e.Message}");
-        }
-    }
 }

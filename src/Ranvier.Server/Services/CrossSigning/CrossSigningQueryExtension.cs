@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Ranvier.Protocol.Crypto;
+using Ranvier.Protocol.Identifiers;
 using Ranvier.Server.Services.DeviceKeys;
 using Ranvier.Storage.E2ee;
 
@@ -69,7 +70,7 @@ public sealed class CrossSigningQueryExtension(ICrossSigningStore store) : IKeyQ
     {
         foreach (var signature in signatures)
         {
-            JsonSigning.AddSignature(signed, signature.SignerUserId, Ranvier.Protocol.Identifiers.KeyId.Parse(signature.SignerKeyId), signature.Signature);
+            JsonSigning.AddSignature(signed, signature.SignerUserId, KeyId.Parse(signature.SignerKeyId), signature.Signature);
         }
     }
 }
