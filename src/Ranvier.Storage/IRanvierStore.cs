@@ -47,6 +47,8 @@ public interface IRanvierStore : IAsyncDisposable
 
     IPushActionStore PushActions { get; }
 
+    ICrossSigningStore CrossSigning { get; }
+
     IDeviceKeyStore DeviceKeys { get; }
 
     IPusherStore Pushers { get; }

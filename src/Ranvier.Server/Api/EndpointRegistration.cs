@@ -44,6 +44,7 @@ internal static class EndpointRegistration
             client.MapReportEndpoints();
             client.MapRoomTimelineEndpoints();
             client.MapToDeviceEndpoints();
+            client.MapCrossSigningEndpoints();
             client.MapDeviceListEndpoints();
             client.MapKeyBackupEndpoints();
             client.MapSyncEndpoints();

@@ -82,6 +82,7 @@ public static partial class RanvierHost
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().DehydratedDevices);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().PushActions);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().DeviceKeys);
+        builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().CrossSigning);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().Pushers);
         builder.Services.AddSingleton(services => services.GetRequiredService<IRanvierStore>().DeviceLists);
 

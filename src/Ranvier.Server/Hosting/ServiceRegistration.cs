@@ -1,6 +1,7 @@
 using Ranvier.Server.Services.AccountData;
 using Ranvier.Server.Services.Accounts;
 using Ranvier.Server.Services.Auth;
+using Ranvier.Server.Services.CrossSigning;
 using Ranvier.Server.Services.Dehydration;
 using Ranvier.Server.Services.DeviceKeys;
 using Ranvier.Server.Services.DeviceLists;
@@ -104,6 +105,9 @@ internal static class ServiceRegistration
         .AddSingleton<DehydratedDeviceService>()
         .AddSingleton<DeviceKeyService>()
         .AddSingleton<ISyncContributor, OneTimeKeysSyncContributor>()
+        .AddSingleton<CrossSigningService>()
+        .AddSingleton<SignatureUploadService>()
+        .AddSingleton<IKeyQueryExtension, CrossSigningQueryExtension>()
         .AddSingleton<DeviceListService>()
         .AddSingleton<ISyncContributor, DeviceListSyncContributor>();
 }

@@ -42,6 +42,7 @@ public sealed class SqliteStore : IRanvierStore
         KeyBackups = new SqliteKeyBackupStore(Writes, _readers);
         DehydratedDevices = new SqliteDehydratedDeviceStore(Writes, _readers);
         PushActions = new SqlitePushActionStore(_readers);
+        CrossSigning = new SqliteCrossSigningStore(Writes, _readers);
         DeviceKeys = new SqliteDeviceKeyStore(Writes, _readers);
         Pushers = new SqlitePusherStore(Writes, _readers);
         DeviceLists = new SqliteDeviceListStore(_readers);
@@ -79,6 +80,8 @@ public sealed class SqliteStore : IRanvierStore
     public IDehydratedDeviceStore DehydratedDevices { get; }
 
     public IPushActionStore PushActions { get; }
+
+    public ICrossSigningStore CrossSigning { get; }
 
     public IDeviceKeyStore DeviceKeys { get; }
 

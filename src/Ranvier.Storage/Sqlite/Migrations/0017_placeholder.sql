@@ -1,1 +1,0 @@
--- Placeholder for schema version 17 (an E2EE branch being merged); replaced at merge.
