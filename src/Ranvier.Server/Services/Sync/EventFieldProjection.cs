@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json.Nodes;
+using Ranvier.Protocol.Push;
 
 namespace Ranvier.Server.Services.Sync;
 
@@ -62,30 +62,6 @@ public sealed class EventFieldProjection
         source.TryGetPropertyValue(path[index], out var value)
         && (index == path.Length - 1 || (value is JsonObject inner && Exists(inner, path, index + 1)));
 
-    /// <summary>Splits a dot-separated path, unescaping <c>\.</c> and <c>\\</c>.</summary>
-    internal static string[] Split(string path)
-    {
-        var names = new List<string>();
-        var current = new StringBuilder();
-        for (var i = 0; i < path.Length; i++)
-        {
-            var c = path[i];
-            if (c == '\\' && i + 1 < path.Length && path[i + 1] is '.' or '\\')
-            {
-                current.Append(path[++i]);
-            }
-            else if (c == '.')
-            {
-                names.Add(current.ToString());
-                current.Clear();
-            }
-            else
-            {
-                current.Append(c);
-            }
-        }
-
-        names.Add(current.ToString());
-        return [.. names];
-    }
+    /// <summary>Splits a dot-separated path (spec: appendices "Dot-separated property paths"), unescaping <c>\.</c> and <c>\\</c>.</summary>
+    internal static string[] Split(string path) => [.. PropertyPath.Parse(path).Segments];
 }
