@@ -13,7 +13,9 @@ public sealed class DeviceListSyncContributor(DeviceListService deviceLists) : I
     {
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(response);
-        if (window.From is not { } from)
+        // Device-list writes are not in the change index (so they read as unknown); otherwise only a membership change
+        // can change whose devices the user tracks.
+        if (window.From is not { } from || !window.Changes.MayInclude(SyncChanges.Members))
         {
             return;
         }

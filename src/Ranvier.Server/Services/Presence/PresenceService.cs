@@ -28,6 +28,7 @@ public sealed partial class PresenceService(
     IRoomMembershipStore memberships,
     IAccountStore accounts,
     StreamNotifier notifier,
+    SyncChangeIndex syncChanges,
     RanvierOptions options,
     TimeProvider time,
     ILogger<PresenceService> logger)
@@ -306,6 +307,7 @@ public sealed partial class PresenceService(
             var record = await store.SetAsync(user.UserId, user.State, user.StatusMessage, user.LastActiveTs, user.CurrentlyActive, CancellationToken.None)
                 .ConfigureAwait(false);
             user.LastActivePersistedTs = user.LastActiveTs;
+            syncChanges.Presence(record.StreamPosition, user.UserId);
             notifier.Advance(record.StreamPosition);
             LogChanged(logger, user.UserId, user.State, user.CurrentlyActive, record.StreamPosition);
         }

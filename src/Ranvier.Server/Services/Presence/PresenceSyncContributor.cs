@@ -37,6 +37,12 @@ internal sealed class PresenceSyncContributor(PresenceService presence, IPresenc
         // A response is the end of a sync (or of one wait in it): the offline time-out counts from here.
         await presence.NoteSyncingAsync(request.UserId, request.SetPresence, request.IsGuest, cancellationToken).ConfigureAwait(false);
 
+        // An incremental sync has news only if someone's presence changed or someone came to share a room.
+        if (window.From is not null && !window.Changes.MayInclude(SyncChanges.Presence | SyncChanges.Members))
+        {
+            return;
+        }
+
         var mates = (await memberships.GetRoomMatesAsync(request.UserId, cancellationToken).ConfigureAwait(false))
             .Where(m => filter.Allows(EventType, m.UserId))
             .ToDictionary(m => m.UserId, m => m.SharedSince, StringComparer.Ordinal);

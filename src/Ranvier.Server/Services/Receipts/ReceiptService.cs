@@ -88,8 +88,8 @@ public sealed class ReceiptService(IReceiptStore store, RoomEventReader reader, 
         switch (result.Outcome)
         {
             case ReceiptWriteOutcome.Stored:
-                // Recorded as touching no room's timeline and no account data, so a woken sync asks only the contributors.
-                syncChanges.Other(result.StreamPosition!.Value);
+                // Recorded as a receipt (no room timeline, no account data), so a woken sync asks only the contributors.
+                syncChanges.Receipt(result.StreamPosition!.Value, roomId);
                 notifier.Advance(result.StreamPosition.Value);
                 break;
             case ReceiptWriteOutcome.UnknownEvent:

@@ -34,7 +34,7 @@ public sealed class ReceiptSyncContributor(IReceiptStore store) : ISyncContribut
         var rooms = window.JoinedRoomIds.Where(r => roomFilter.AllowsRoom(r) && filter.AllowsRoom(r)).ToList();
         var receipts = new List<ReceiptRecord>();
         var incremental = rooms.Where(r => !window.FromScratchRoomIds.Contains(r)).ToList();
-        if (window.From is { } from && incremental.Count > 0)
+        if (window.From is { } from && incremental.Count > 0 && window.Changes.MayInclude(SyncChanges.Receipts))
         {
             receipts.AddRange(await store.GetReceiptsChangedAsync(incremental, from.Stream, window.Upto.Stream, viewer, cancellationToken).ConfigureAwait(false));
         }

@@ -14,6 +14,15 @@ public interface ISyncContributor
     /// </summary>
     ValueTask OnRequestAsync(SyncRequest request, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    /// <summary>Adds this contributor's part of the response for <paramref name="window"/>.</summary>
+    /// <summary>
+    /// True when this contributor holds something for the request that stream positions do not reveal (to-device
+    /// messages a capped response left behind), so a long-poll from the current position must still compute first.
+    /// </summary>
+    bool HasBacklog(SyncRequest request) => false;
+
+    /// <summary>
+    /// Adds this contributor's part of the response for <paramref name="window"/>; it may skip its reads when
+    /// <see cref="SyncWindow.Changes"/> rules out what it reports.
+    /// </summary>
     ValueTask ContributeAsync(SyncWindow window, SyncResponse response, CancellationToken cancellationToken);
 }

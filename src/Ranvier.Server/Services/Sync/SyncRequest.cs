@@ -48,4 +48,10 @@ public sealed class SyncWindow
 
     /// <summary>The start of the delta: the since token, or null when everything is sent from scratch.</summary>
     public SyncToken? From => Request.FullState ? null : Request.Since;
+
+    /// <summary>
+    /// What (<see cref="From"/>, <see cref="Upto"/>] may have changed for the user, from the <see cref="SyncChangeIndex"/>:
+    /// a part of the response may skip its reads when this rules its kind of change out.
+    /// </summary>
+    public SyncChanges Changes { get; init; } = SyncChanges.Unknown;
 }

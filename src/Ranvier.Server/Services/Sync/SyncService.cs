@@ -10,7 +10,7 @@ public sealed class SyncService(
     SyncMemberships memberships,
     RoomsSync rooms,
     AccountDataSync accountData,
-    SyncChangeIndex changes,
+    SyncChangeIndex changeIndex,
     IEnumerable<ISyncContributor> contributors)
 {
     /// <summary>The longest a sync waits, whatever timeout it asks for (clients use 30 s).</summary>
@@ -28,10 +28,21 @@ public sealed class SyncService(
         }
 
         var upto = NotBefore(notifier.Current, request.Since);
-        var (response, joined, roomsEmpty) = await ComputeAsync(request, upto, cancellationToken).ConfigureAwait(false);
-        if (!response.IsEmpty || request.Since is null || request.FullState || timeout <= TimeSpan.Zero)
+        var mayWait = request.Since is not null && !request.FullState && timeout > TimeSpan.Zero;
+
+        // A long-poll from the current position (what a client does right after its previous response) has nothing to
+        // read yet, unless a contributor holds something back that positions do not show: it starts waiting at once.
+        SyncResponse? response = null;
+        IReadOnlySet<string>? joined = null;
+        var roomsEmpty = true;
+        var changes = SyncChanges.None;
+        if (!mayWait || upto != request.Since || _contributors.Any(c => c.HasBacklog(request)))
         {
-            return response;
+            (response, joined, roomsEmpty, changes) = await ComputeAsync(request, upto, null, cancellationToken).ConfigureAwait(false);
+            if (!response.IsEmpty || !mayWait)
+            {
+                return response;
+            }
         }
 
         using var timer = new CancellationTokenSource(timeout > MaxTimeout ? MaxTimeout : timeout);
@@ -45,29 +56,27 @@ public sealed class SyncService(
             }
             catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                // Nothing arrived: an empty response whose next_batch covers everything looked at.
-                return response;
+                // Nothing arrived: an empty response whose next_batch covers everything looked at (and, like every
+                // response, the parts that are always present, such as one-time key counts).
+                return response ?? (await ComputeAsync(request, upto, changes, cancellationToken).ConfigureAwait(false)).Response;
             }
 
-            // Most wake-ups concern other users: the change index says so without touching the store.
-            // Rooms and account data had nothing up to the old position; if nothing up to the new one concerns them
-            // either, only the contributors can have news. (A room section that only looked empty, e.g. a new room whose
-            // events the filter hides, is recomputed so it is not lost.)
-            var roomsMayChange = !roomsEmpty || changes.MayConcern(request.UserId, joined, upto.Stream, next.Stream);
+            // Most wake-ups concern other users: the change index says so without touching the store. Everything up to
+            // the old position added nothing; what the new stretch changed for this user decides what is read again.
+            // (A room section that only looked empty, e.g. a new room whose events the filter hides, is recomputed so
+            // it is not lost.)
+            changes |= changeIndex.Describe(request.UserId, joined, upto.Stream, next.Stream);
             upto = next;
-            if (!roomsMayChange)
+            if (roomsEmpty && joined is not null && !changes.MayInclude(SyncChanges.Rooms))
             {
                 response = new SyncResponse(upto);
-                await ContributeAsync(Window(request, upto, joined, fromScratch: new HashSet<string>()), response, cancellationToken).ConfigureAwait(false);
-                if (response.IsEmpty)
-                {
-                    continue;
-                }
-
-                return response;
+                await ContributeAsync(Window(request, upto, joined, fromScratch: new HashSet<string>(), changes), response, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                (response, joined, roomsEmpty, _) = await ComputeAsync(request, upto, changes, cancellationToken).ConfigureAwait(false);
             }
 
-            (response, joined, roomsEmpty) = await ComputeAsync(request, upto, cancellationToken).ConfigureAwait(false);
             if (!response.IsEmpty)
             {
                 return response;
@@ -76,15 +85,19 @@ public sealed class SyncService(
     }
 
     /// <summary>
-    /// The whole response for the window up to <paramref name="upto"/>, the rooms the user is joined to then, and whether
-    /// the rooms and account data added nothing at all (before the contributors).
+    /// The whole response for the window up to <paramref name="upto"/>, the rooms the user is joined to then, whether
+    /// the rooms and account data added nothing at all (before the contributors), and what the window changed for the
+    /// user (<paramref name="known"/> when the caller followed it; otherwise asked of the index).
     /// </summary>
-    private async Task<(SyncResponse Response, IReadOnlySet<string> Joined, bool RoomsEmpty)> ComputeAsync(SyncRequest request, SyncToken upto, CancellationToken cancellationToken)
+    private async Task<(SyncResponse Response, IReadOnlySet<string> Joined, bool RoomsEmpty, SyncChanges Changes)> ComputeAsync(
+        SyncRequest request, SyncToken upto, SyncChanges? known, CancellationToken cancellationToken)
     {
         var syncRooms = await memberships.GetRoomsAsync(request, upto.Stream, cancellationToken).ConfigureAwait(false);
         var joined = syncRooms.Where(r => r.Section == SyncSection.Join).Select(r => r.RoomId).ToHashSet(StringComparer.Ordinal);
         var fromScratch = syncRooms.Where(r => r.Section == SyncSection.Join && r.FromScratch).Select(r => r.RoomId).ToHashSet(StringComparer.Ordinal);
-        var window = Window(request, upto, joined, fromScratch);
+        var from = request.FullState ? null : request.Since;
+        var changes = known ?? (from is { } f ? changeIndex.Describe(request.UserId, joined, f.Stream, upto.Stream) : SyncChanges.Unknown);
+        var window = Window(request, upto, joined, fromScratch, changes);
         var response = new SyncResponse(upto);
         var (global, byRoom) = await accountData.ReadAsync(window, cancellationToken).ConfigureAwait(false);
         var globalEvents = global.ToList();
@@ -98,7 +111,7 @@ public sealed class SyncService(
         var roomsEmpty = response.AccountData.Count == 0 && response.Join.Count == 0 && response.Invite.Count == 0
             && response.Knock.Count == 0 && response.Leave.Count == 0;
         await ContributeAsync(window, response, cancellationToken).ConfigureAwait(false);
-        return (response, joined, roomsEmpty);
+        return (response, joined, roomsEmpty, changes);
     }
 
     private async Task ContributeAsync(SyncWindow window, SyncResponse response, CancellationToken cancellationToken)
@@ -109,12 +122,13 @@ public sealed class SyncService(
         }
     }
 
-    private static SyncWindow Window(SyncRequest request, SyncToken upto, IReadOnlySet<string> joined, IReadOnlySet<string> fromScratch) => new()
+    private static SyncWindow Window(SyncRequest request, SyncToken upto, IReadOnlySet<string> joined, IReadOnlySet<string> fromScratch, SyncChanges changes) => new()
     {
         Request = request,
         Upto = upto,
         JoinedRoomIds = joined,
         FromScratchRoomIds = fromScratch,
+        Changes = changes,
     };
 
     /// <summary>next_batch never goes backwards: a token from before a restart may carry a typing position above the new one.</summary>

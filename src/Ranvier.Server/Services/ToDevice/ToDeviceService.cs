@@ -16,7 +16,7 @@ namespace Ranvier.Server.Services.ToDevice;
 /// exists: refusing the whole request instead would also stop the local deliveries in it.
 /// </summary>
 public sealed partial class ToDeviceService(
-    RanvierOptions options, IToDeviceStore store, StreamNotifier notifier, TimeProvider time, ILogger<ToDeviceService> logger)
+    RanvierOptions options, IToDeviceStore store, StreamNotifier notifier, SyncChangeIndex syncChanges, TimeProvider time, ILogger<ToDeviceService> logger)
 {
     /// <summary>Event types longer than this (UTF-8 bytes) are refused, as for room events.</summary>
     public const int MaxTypeBytes = 255;
@@ -50,6 +50,7 @@ public sealed partial class ToDeviceService(
         var result = await store.SendAsync(send, (now - TransactionLifetime).ToUnixTimeMilliseconds(), cancellationToken);
         if (result.StreamPosition is { } position)
         {
+            syncChanges.ToDevice(position, targets.Select(t => t.UserId));
             notifier.Advance(position);
         }
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Ranvier.Server.Http;
 using Ranvier.Server.Services.Sync;
@@ -29,12 +30,38 @@ public sealed class ToDeviceSyncContributor(IToDeviceStore store) : ISyncContrib
         }
     }
 
+    // Devices whose last batch was capped (or not yet seen empty since): they may hold messages below any window.
+    private readonly ConcurrentDictionary<(string UserId, string DeviceId), byte> _backlogged = new();
+
+    public bool HasBacklog(SyncRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _backlogged.ContainsKey((request.UserId, request.DeviceId));
+    }
+
     public async ValueTask ContributeAsync(SyncWindow window, SyncResponse response, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(response);
         var request = window.Request;
+        var device = (request.UserId, request.DeviceId);
+
+        // Nothing new was sent to the user in the window and nothing was left behind: the inbox holds nothing to send.
+        // (A retried sync from an older token covers the position of whatever the lost response carried.)
+        if (window.From is not null && !window.Changes.MayInclude(SyncChanges.ToDevice) && !_backlogged.ContainsKey(device))
+        {
+            return;
+        }
+
         var messages = await store.TakePendingAsync(request.UserId, request.DeviceId, window.Upto.Stream, BatchLimit, cancellationToken);
+        if (messages.Count == BatchLimit)
+        {
+            _backlogged[device] = 0;
+        }
+        else if (messages.Count == 0)
+        {
+            _backlogged.TryRemove(device, out _);
+        }
         foreach (var message in messages)
         {
             response.ToDevice.Add(new JsonObject

@@ -133,6 +133,21 @@ public sealed class DeviceKeysTests : RoomTestBase
     }
 
     [Fact]
+    public async Task A_long_poll_that_times_out_still_carries_the_counts()
+    {
+        await UploadAsync(alice, new JsonObject { ["device_keys"] = _aliceKeys.DeviceKeys(), ["one_time_keys"] = _aliceKeys.OneTimeKeys(4) });
+        var sync = await Client.SyncAsync(alice);
+
+        // From the current position the server starts waiting without computing anything; its empty answer must still
+        // say how many keys the device has, or the client would take the count for zero and upload more.
+        var timedOut = await Client.SyncAsync(alice, since: sync.NextBatch(), timeout: 50);
+
+        timedOut.NextBatch().ShouldBe(sync.NextBatch());
+        SignedCount(timedOut.GetProperty("device_one_time_keys_count")).ShouldBe(4);
+        timedOut.GetProperty("device_unused_fallback_key_types").EnumerateArray().ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Claiming_from_unknown_users_devices_or_algorithms_returns_nothing_for_them()
     {
         await UploadAsync(alice, new JsonObject { ["device_keys"] = _aliceKeys.DeviceKeys(), ["one_time_keys"] = _aliceKeys.OneTimeKeys(1) });
