@@ -47,26 +47,16 @@ internal sealed class DeliveryLatencyPhase(BenchContext context)
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var loops = clients.Select((client, i) => Task.Run(() => PollAsync(i, client, since[i], roomId, tracker, stop), CancellationToken.None)).ToArray();
 
-        context.Note($"delivery: {total} messages at {options.Rate.ToString(CultureInfo.InvariantCulture)}/s to {clients.Length} long-polling clients");
-        using (var pace = new PeriodicTimer(TimeSpan.FromSeconds(1 / options.Rate)))
+        try
         {
-            for (var seq = 0; seq < total && !stop.IsCancellationRequested; seq++)
-            {
-                await pace.WaitForNextTickAsync(cancellationToken);
-                tracker.MarkSent(seq);
-                var content = new JsonObject { ["msgtype"] = "m.text", ["body"] = "delivery " + seq.ToString(CultureInfo.InvariantCulture), ["seq"] = seq };
-                await context.Client.SendMessageAsync(sender, roomId, "d" + seq.ToString(CultureInfo.InvariantCulture), content, cancellationToken);
-            }
+            await SendAndWaitAsync(sender, roomId, tracker, stop.Token, cancellationToken);
+        }
+        finally
+        {
+            // Ends every long-poll, also when a send failed, so no loop outlives the phase.
+            await stop.CancelAsync();
         }
 
-        // Wait (bounded) for the stragglers; a client whose loop failed ends the wait at once.
-        var waited = Stopwatch.StartNew();
-        while (!tracker.AllReceived && waited.Elapsed < StragglerWait && !stop.IsCancellationRequested)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
-        }
-
-        await stop.CancelAsync();
         await Task.WhenAll(loops);
 
         var samples = tracker.Samples(WarmUpMessages);
@@ -78,6 +68,32 @@ internal sealed class DeliveryLatencyPhase(BenchContext context)
         report.Add(Section, "missing", "missing", missing);
         report.AddLatency(Section, string.Empty, "send→sync", LatencySummary.Of(samples));
         return missing;
+    }
+
+    /// <summary>
+    /// Sends the numbered messages at the configured rate, then waits (bounded) for the stragglers. A client whose loop
+    /// failed cancels <paramref name="stop"/>, which ends the phase at once.
+    /// </summary>
+    private async Task SendAndWaitAsync(MatrixUser sender, string roomId, DeliveryTracker tracker, CancellationToken stop, CancellationToken cancellationToken)
+    {
+        var options = context.Options;
+        context.Note($"delivery: {tracker.Messages} messages at {options.Rate.ToString(CultureInfo.InvariantCulture)}/s to {options.Clients} long-polling clients");
+        using (var pace = new PeriodicTimer(TimeSpan.FromSeconds(1 / options.Rate)))
+        {
+            for (var seq = 0; seq < tracker.Messages && !stop.IsCancellationRequested; seq++)
+            {
+                await pace.WaitForNextTickAsync(cancellationToken);
+                tracker.MarkSent(seq);
+                var content = new JsonObject { ["msgtype"] = "m.text", ["body"] = "delivery " + seq.ToString(CultureInfo.InvariantCulture), ["seq"] = seq };
+                await context.Client.SendMessageAsync(sender, roomId, "d" + seq.ToString(CultureInfo.InvariantCulture), content, cancellationToken);
+            }
+        }
+
+        var waited = Stopwatch.StartNew();
+        while (!tracker.AllReceived && waited.Elapsed < StragglerWait && !stop.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+        }
     }
 
     /// <summary>
@@ -125,6 +141,8 @@ internal sealed class DeliveryLatencyPhase(BenchContext context)
     /// <summary>When each message was sent and when each client first saw it (Stopwatch timestamps; 0 = not yet).</summary>
     private sealed class DeliveryTracker(int clients, int messages)
     {
+        public int Messages => messages;
+
         private readonly long[] sentAt = new long[messages];
         private readonly long[][] receivedAt = Enumerable.Range(0, clients).Select(_ => new long[messages]).ToArray();
         private readonly int[] receivedCount = new int[clients];

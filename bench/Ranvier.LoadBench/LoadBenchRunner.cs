@@ -39,7 +39,8 @@ public static class LoadBenchRunner
         {
             return await RunAsync(options, output, progress, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException or TimeoutException or KeyNotFoundException)
+        catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException or TimeoutException or KeyNotFoundException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             await progress.WriteLineAsync("error: " + e.Message);
             return 1;
@@ -52,6 +53,11 @@ public static class LoadBenchRunner
             ? await LocalServer.StartAsync(options.ServerDll, cancellationToken)
             : new ExistingServer(options.Url, options.Pid);
         using var client = new MatrixClient(server.BaseUrl);
+        if (!await client.AnswersVersionsAsync(cancellationToken))
+        {
+            throw new InvalidOperationException($"no homeserver answers GET /_matrix/client/versions at {server.BaseUrl}");
+        }
+
         var context = new BenchContext(client, options, progress);
         var report = new Report();
         Report.WriteHeader(output);
@@ -96,13 +102,16 @@ public static class LoadBenchRunner
         }
 
         report.Add("rss_mb", "after_load", "RSS after load", ProcessMemory.ResidentMegabytes(server.ProcessId), "MiB");
+        double? idle = null;
         if (options.Runs("idle"))
         {
             // The quiet period is the measurement: no requests at all, the long-polls of the delivery phase ended.
             context.Note($"idle: {options.QuietSeconds} s without requests");
             await Task.Delay(TimeSpan.FromSeconds(options.QuietSeconds), cancellationToken);
-            report.Add("rss_mb", "idle", "RSS after the quiet period", ProcessMemory.ResidentMegabytes(server.ProcessId), "MiB");
+            idle = ProcessMemory.ResidentMegabytes(server.ProcessId);
         }
+
+        report.Add("rss_mb", "idle", "RSS after the quiet period", idle, "MiB");
 
         report.AddTop("throttled_responses", "429 responses waited out", client.Throttled);
         report.Flush(output);
