@@ -3,7 +3,7 @@ using Ranvier.Storage.Accounts;
 
 namespace Ranvier.Storage.Sqlite;
 
-internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool reads) : IAccountStore
+internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool reads, SqliteSessionCache sessions) : IAccountStore
 {
     public Task CreateUserAsync(UserRecord user, CancellationToken cancellationToken = default)
     {
@@ -30,7 +30,7 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
     }
 
     public Task<DeviceListWrite<bool>> UpgradeGuestAsync(string userId, string passwordHash, DeviceRecord? device, AccessTokenRecord? token, CancellationToken cancellationToken = default) =>
-        writes.ExecuteAsync(
+        sessions.AfterAsync(writes.ExecuteAsync(
             s =>
             {
                 var upgraded = s.Command("UPDATE users SET kind = @user, password_hash = @p WHERE user_id = @u AND kind = @guest AND deactivated = 0")
@@ -44,7 +44,7 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
 
                 return new DeviceListWrite<bool>(upgraded, position);
             },
-            cancellationToken);
+            cancellationToken));
 
     public Task<long?> OpenSessionAsync(DeviceRecord device, AccessTokenRecord token, CancellationToken cancellationToken = default)
     {
@@ -65,7 +65,7 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
 
     public Task<DeviceListWrite<int>> DeleteAllDevicesAsync(string userId, CancellationToken cancellationToken = default) =>
         // Their access tokens go with them (ON DELETE CASCADE).
-        writes.ExecuteAsync(s => Deleted(s, userId, s.Command("DELETE FROM devices WHERE user_id = @u").With("@u", userId).ExecuteNonQuery()), cancellationToken);
+        sessions.AfterAsync(writes.ExecuteAsync(s => Deleted(s, userId, s.Command("DELETE FROM devices WHERE user_id = @u").With("@u", userId).ExecuteNonQuery()), cancellationToken));
 
     /// <summary>Records a device-list change for the user when <paramref name="changed"/>; its position, else null.</summary>
     private static long? RecordIf(SqliteSession s, bool changed, string userId) =>
@@ -132,7 +132,25 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
             },
             cancellationToken);
 
-    public Task<AuthenticatedSession?> FindSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default) =>
+    public async Task<AuthenticatedSession?> FindSessionAsync(byte[] tokenHash, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tokenHash);
+        if (sessions.TryGet(tokenHash, out var cached))
+        {
+            return cached;
+        }
+
+        var generation = sessions.Generation;
+        var session = await ReadSessionAsync(tokenHash, cancellationToken).ConfigureAwait(false);
+        if (session is not null)
+        {
+            sessions.Add(tokenHash, session, generation);
+        }
+
+        return session;
+    }
+
+    private Task<AuthenticatedSession?> ReadSessionAsync(byte[] tokenHash, CancellationToken cancellationToken) =>
         reads.ReadAsync(
             s =>
             {
@@ -171,7 +189,7 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
             throw new ArgumentException("The new access token must name its refresh token.", nameof(newAccessToken));
         }
 
-        return writes.ExecuteAsync(
+        return sessions.AfterAsync(writes.ExecuteAsync(
             s =>
             {
                 string userId;
@@ -208,18 +226,18 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
                     .With("@n", newAccessToken.RefreshTokenHash).With("@h", oldRefreshHash).ExecuteNonQuery();
                 return RefreshOutcome.Refreshed;
             },
-            cancellationToken);
+            cancellationToken));
     }
 
     public Task ConfirmRefreshAsync(byte[] accessTokenHash, byte[] supersededRefreshHash, CancellationToken cancellationToken = default) =>
-        writes.ExecuteAsync(
+        sessions.AfterAsync(writes.ExecuteAsync(
             s =>
             {
                 s.Command("DELETE FROM refresh_tokens WHERE token_hash = @r").With("@r", supersededRefreshHash).ExecuteNonQuery();
                 return s.Command("UPDATE access_tokens SET supersedes_refresh_hash = NULL WHERE token_hash = @h")
                     .With("@h", accessTokenHash).ExecuteNonQuery();
             },
-            cancellationToken);
+            cancellationToken));
 
     private static int InsertToken(SqliteSession s, AccessTokenRecord token)
     {
@@ -293,14 +311,14 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
 
     public Task<DeviceListWrite<bool>> DeleteDeviceAsync(string userId, string deviceId, CancellationToken cancellationToken = default) =>
         // Its access tokens go with it (ON DELETE CASCADE).
-        writes.ExecuteAsync(
+        sessions.AfterAsync(writes.ExecuteAsync(
             s =>
             {
                 var deleted = s.Command("DELETE FROM devices WHERE user_id = @u AND device_id = @d")
                     .With("@u", userId).With("@d", deviceId).ExecuteNonQuery() > 0;
                 return new DeviceListWrite<bool>(deleted, RecordIf(s, deleted, userId));
             },
-            cancellationToken);
+            cancellationToken));
 
     public Task StoreAccessTokenAsync(AccessTokenRecord token, CancellationToken cancellationToken = default)
     {
@@ -325,13 +343,13 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
     }
 
     public Task<int> DeleteAccessTokensAsync(string userId, string deviceId, CancellationToken cancellationToken = default) =>
-        writes.ExecuteAsync(
+        sessions.AfterAsync(writes.ExecuteAsync(
             s => s.Command("DELETE FROM access_tokens WHERE user_id = @u AND device_id = @d")
                 .With("@u", userId).With("@d", deviceId).ExecuteNonQuery(),
-            cancellationToken);
+            cancellationToken));
 
     public Task<DeviceListWrite<bool>> SetPasswordHashAsync(string userId, string? passwordHash, string? keepOnlyDeviceId = null, CancellationToken cancellationToken = default) =>
-        writes.ExecuteAsync(
+        sessions.AfterAsync(writes.ExecuteAsync(
             s =>
             {
                 var found = s.Command("UPDATE users SET password_hash = @p WHERE user_id = @u")
@@ -339,7 +357,7 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
                 var loggedOut = found && keepOnlyDeviceId is not null ? DeleteOtherDevices(s, userId, keepOnlyDeviceId) : 0;
                 return new DeviceListWrite<bool>(found, RecordIf(s, loggedOut > 0, userId));
             },
-            cancellationToken);
+            cancellationToken));
 
     public Task<bool> ReplacePasswordHashAsync(string userId, string expectedHash, string newHash, CancellationToken cancellationToken = default) =>
         writes.ExecuteAsync(
@@ -348,7 +366,7 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
             cancellationToken);
 
     public Task<DeviceListWrite<bool>> DeactivateUserAsync(string userId, bool erase = false, CancellationToken cancellationToken = default) =>
-        writes.ExecuteAsync(
+        sessions.AfterAsync(writes.ExecuteAsync(
             s =>
             {
                 var found = s.Command("UPDATE users SET deactivated = 1, password_hash = NULL WHERE user_id = @u")
@@ -370,7 +388,7 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
 
                 return new DeviceListWrite<bool>(found, RecordIf(s, devicesDeleted > 0, userId));
             },
-            cancellationToken);
+            cancellationToken));
 
     public Task<DeviceListWrite<bool>> RenameDeviceAsync(string userId, string deviceId, string? displayName, CancellationToken cancellationToken = default) =>
         writes.ExecuteAsync(
@@ -387,7 +405,7 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
     public Task<DeviceListWrite<int>> DeleteDevicesAsync(string userId, IReadOnlyCollection<string> deviceIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(deviceIds);
-        return writes.ExecuteAsync(
+        return sessions.AfterAsync(writes.ExecuteAsync(
             s =>
             {
                 // The statement is prepared once (the session caches it); lists are short (one user's devices).
@@ -400,11 +418,11 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
 
                 return Deleted(s, userId, deleted);
             },
-            cancellationToken);
+            cancellationToken));
     }
 
     public Task<DeviceListWrite<int>> DeleteDevicesExceptAsync(string userId, string keepDeviceId, CancellationToken cancellationToken = default) =>
-        writes.ExecuteAsync(s => Deleted(s, userId, DeleteOtherDevices(s, userId, keepDeviceId)), cancellationToken);
+        sessions.AfterAsync(writes.ExecuteAsync(s => Deleted(s, userId, DeleteOtherDevices(s, userId, keepDeviceId)), cancellationToken));
 
     private static int DeleteOtherDevices(SqliteSession s, string userId, string keepDeviceId) =>
         s.Command("DELETE FROM devices WHERE user_id = @u AND device_id <> @d")

@@ -4,13 +4,13 @@ using Ranvier.Storage.ToDevice;
 namespace Ranvier.Storage.Sqlite;
 
 /// <summary>Dehydrated devices on SQLite (migration 19, docs/storage.md "Dehydrated devices").</summary>
-internal sealed class SqliteDehydratedDeviceStore(SqliteWriteQueue writes, SqliteReadPool reads) : IDehydratedDeviceStore
+internal sealed class SqliteDehydratedDeviceStore(SqliteWriteQueue writes, SqliteReadPool reads, SqliteSessionCache sessions) : IDehydratedDeviceStore
 {
     public Task<DehydratedDeviceRecord?> GetAsync(string userId, CancellationToken cancellationToken = default) =>
         reads.ReadAsync(s => Read(s, userId), cancellationToken);
 
     public Task<DehydratedDeviceSetResult> SetAsync(string userId, string deviceId, string? displayName, string deviceDataJson, CancellationToken cancellationToken = default) =>
-        writes.ExecuteAsync(
+        sessions.AfterAsync(writes.ExecuteAsync(
             s =>
             {
                 var previous = Read(s, userId);
@@ -41,10 +41,10 @@ internal sealed class SqliteDehydratedDeviceStore(SqliteWriteQueue writes, Sqlit
                 var position = SqliteDeviceListChanges.Record(s, userId);
                 return new DehydratedDeviceSetResult(DehydratedDeviceSetStatus.Set, replaced, position);
             },
-            cancellationToken);
+            cancellationToken));
 
     public Task<(string DeviceId, long StreamPosition)?> DeleteAsync(string userId, CancellationToken cancellationToken = default) =>
-        writes.ExecuteAsync<(string, long)?>(
+        sessions.AfterAsync(writes.ExecuteAsync<(string, long)?>(
             s =>
             {
                 if (Read(s, userId) is not { } previous)
@@ -55,7 +55,7 @@ internal sealed class SqliteDehydratedDeviceStore(SqliteWriteQueue writes, Sqlit
                 DeleteDevice(s, userId, previous.DeviceId);
                 return (previous.DeviceId, SqliteDeviceListChanges.Record(s, userId));
             },
-            cancellationToken);
+            cancellationToken));
 
     public Task<IReadOnlyList<ToDeviceMessageRecord>> ReadInboxAsync(string userId, string deviceId, long afterMessageId, int limit, CancellationToken cancellationToken = default)
     {

@@ -26,7 +26,8 @@ public sealed class SqliteStore : IRanvierStore
         _writer = writer;
         Writes = new SqliteWriteQueue(writer, options.MaxBatchSize);
         _readers = new SqliteReadPool(options.Path, options);
-        Accounts = new SqliteAccountStore(Writes, _readers);
+        var sessions = new SqliteSessionCache();
+        Accounts = new SqliteAccountStore(Writes, _readers, sessions);
         RegistrationTokens = new SqliteRegistrationTokenStore(Writes, _readers);
         ServerKeys = new SqliteServerKeyStore(Writes, _readers);
         Rooms = new SqliteRoomEventStore(Writes, _readers, options.MaxStateChainLength);
@@ -40,7 +41,7 @@ public sealed class SqliteStore : IRanvierStore
         Presence = new SqlitePresenceStore(Writes, _readers);
         ToDevice = new SqliteToDeviceStore(Writes, _readers);
         KeyBackups = new SqliteKeyBackupStore(Writes, _readers);
-        DehydratedDevices = new SqliteDehydratedDeviceStore(Writes, _readers);
+        DehydratedDevices = new SqliteDehydratedDeviceStore(Writes, _readers, sessions);
         PushActions = new SqlitePushActionStore(_readers);
         CrossSigning = new SqliteCrossSigningStore(Writes, _readers);
         DeviceKeys = new SqliteDeviceKeyStore(Writes, _readers);

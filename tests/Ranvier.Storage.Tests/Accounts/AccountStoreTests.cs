@@ -199,4 +199,36 @@ public sealed class AccountStoreTests : StoreTestBase
         (await store.Accounts.FindSessionAsync(SHA256.HashData("a"u8)))!.Kind.ShouldBe(AccountKind.User);
         (await store.Accounts.FindSessionAsync(SHA256.HashData("nope"u8))).ShouldBeNull();
     });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task A_session_found_once_still_ends_with_every_write_that_ends_or_changes_it(string engine) => WithStoreAsync(engine, async store =>
+    {
+        // Each lookup before a write is answered from memory the second time; the write must end that.
+        byte[] Token(string name) => SHA256.HashData(Encoding.UTF8.GetBytes(name));
+        async Task SignInAsync(string device)
+        {
+            await store.Accounts.OpenSessionAsync(new DeviceRecord(Alice.UserId, device, null), new AccessTokenRecord(Token(device), Alice.UserId, device));
+            (await store.Accounts.FindSessionAsync(Token(device))).ShouldNotBeNull();
+            (await store.Accounts.FindSessionAsync(Token(device))).ShouldNotBeNull();
+        }
+
+        await store.Accounts.CreateUserAsync(Alice);
+        await SignInAsync("LOGOUT");
+        await store.Accounts.DeleteAccessTokensAsync(Alice.UserId, "LOGOUT");
+        (await store.Accounts.FindSessionAsync(Token("LOGOUT"))).ShouldBeNull();
+
+        await SignInAsync("DELETED");
+        await store.Accounts.DeleteDeviceAsync(Alice.UserId, "DELETED");
+        (await store.Accounts.FindSessionAsync(Token("DELETED"))).ShouldBeNull();
+
+        await SignInAsync("KEPT");
+        await SignInAsync("OTHER");
+        await store.Accounts.SetPasswordHashAsync(Alice.UserId, "new", keepOnlyDeviceId: "KEPT");
+        (await store.Accounts.FindSessionAsync(Token("OTHER"))).ShouldBeNull();
+        (await store.Accounts.FindSessionAsync(Token("KEPT"))).ShouldNotBeNull();
+
+        await store.Accounts.DeactivateUserAsync(Alice.UserId);
+        (await store.Accounts.FindSessionAsync(Token("KEPT"))).ShouldBeNull();
+    });
 }
