@@ -7,6 +7,7 @@ using Ranvier.Server.Configuration;
 using Ranvier.Server.Http;
 using Ranvier.Server.Services.Auth;
 using Ranvier.Server.Services.Keys;
+using Ranvier.Server.Services.Memory;
 using Ranvier.Server.Services.Sync;
 using Ranvier.Storage;
 
@@ -109,6 +110,12 @@ public static partial class RanvierHost
             app.UseForwardedHeaders(forwarded);
         }
 
+        var activity = app.Services.GetRequiredService<RequestActivity>();
+        app.Use((context, next) =>
+        {
+            activity.Seen();
+            return next(context);
+        });
         app.UseMiddleware<MatrixCors>();
         app.UseMiddleware<MatrixErrorMiddleware>();
         app.UseRouting();

@@ -9,6 +9,7 @@ using Ranvier.Server.Services.Devices;
 using Ranvier.Server.Services.Filters;
 using Ranvier.Server.Services.KeyBackup;
 using Ranvier.Server.Services.Media;
+using Ranvier.Server.Services.Memory;
 using Ranvier.Server.Services.Presence;
 using Ranvier.Server.Services.Profiles;
 using Ranvier.Server.Services.Push;
@@ -42,6 +43,8 @@ internal static class ServiceRegistration
         .AddSingleton<PreviewFetcher>()
         .AddSingleton<UrlPreviewService>()
         .AddHostedService<MediaStartup>()
+        .AddSingleton<RequestActivity>()
+        .AddHostedService<IdleMemoryTrimmer>()
         .AddSingleton<RoomLocks>()
         .AddSingleton<RoomEventReader>()
         .AddSingleton<RoomEventPipeline>()

@@ -2,14 +2,13 @@ namespace Ranvier.Server.Services.Media;
 
 /// <summary>
 /// Readies the media repository at start: the file store's directories (temporary files of an interrupted run
-/// removed) and the thumbnailer, whose constructor logs whether libvips is there.
+/// removed). libvips is loaded with the first image (<see cref="ThumbnailService"/>), which logs whether it is there.
 /// </summary>
-internal sealed class MediaStartup(MediaFileStore files, ThumbnailService thumbnails) : IHostedService
+internal sealed class MediaStartup(MediaFileStore files) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         files.Prepare();
-        _ = thumbnails.IsAvailable;
         return Task.CompletedTask;
     }
 

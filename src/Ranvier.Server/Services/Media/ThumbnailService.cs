@@ -34,10 +34,11 @@ internal sealed partial class ThumbnailService : IDisposable
         (800, 600, ThumbnailMethod.Scale),
     ];
 
-    private readonly Vips? vips;
+    private readonly Lazy<Vips?> vips;
     private readonly IMediaStore store;
     private readonly MediaFileStore files;
     private readonly MediaOptions options;
+    private readonly string? turnedOff;
 
     // Decoding is CPU- and memory-heavy: at most this many images at once, whatever the request load.
     private readonly SemaphoreSlim decoders = new(Math.Max(1, Environment.ProcessorCount / 2));
@@ -49,31 +50,54 @@ internal sealed partial class ThumbnailService : IDisposable
         this.options = options.Media;
         if (!this.options.Thumbnails)
         {
-            UnavailableReason = "thumbnails are turned off (media.thumbnails: false)";
-            LogThumbnailsOff(logger, UnavailableReason);
-            return;
+            turnedOff = "thumbnails are turned off (media.thumbnails: false)";
+            LogThumbnailsOff(logger, turnedOff);
         }
 
-        vips = Vips.TryLoad(out var reason);
-        UnavailableReason = reason;
-        if (vips is null)
+        // libvips and the image libraries it pulls in take about 20 MB of memory once mapped: they are loaded with the
+        // first image, not at start (docs/benchmarks.md).
+        vips = new Lazy<Vips?>(() =>
         {
-            LogThumbnailsOff(logger, reason!);
-        }
-        else
+            if (turnedOff is not null)
+            {
+                return null;
+            }
+
+            var loaded = Vips.TryLoad(out var reason);
+            if (loaded is null)
+            {
+                LogThumbnailsOff(logger, reason!);
+            }
+            else
+            {
+                LogThumbnailsOn(logger, Vips.SoName);
+            }
+
+            return loaded;
+        });
+    }
+
+    /// <summary>Why thumbnails cannot be made, or null when they can (asking loads libvips).</summary>
+    public string? UnavailableReason
+    {
+        get
         {
-            LogThumbnailsOn(logger, Vips.SoName);
+            if (turnedOff is not null)
+            {
+                return turnedOff;
+            }
+
+            _ = vips.Value;
+            Vips.TryLoad(out var reason);
+            return reason;
         }
     }
 
-    /// <summary>Why thumbnails cannot be made, or null when they can.</summary>
-    public string? UnavailableReason { get; }
-
-    public bool IsAvailable => vips is not null;
+    public bool IsAvailable => vips.Value is not null;
 
     /// <summary>The dimensions an image's header declares, when libvips is present and can read it.</summary>
     public (int Width, int Height)? ReadDimensions(byte[] data) =>
-        vips is not null && ImageFormats.Detect(data) != ImageFormat.None ? vips.ReadDimensions(data) : null;
+        ImageFormats.Detect(data) != ImageFormat.None && vips.Value is { } loaded ? loaded.ReadDimensions(data) : null;
 
     /// <summary>
     /// A thumbnail of <paramref name="media"/> (stored at <paramref name="path"/>) at least
@@ -81,10 +105,8 @@ internal sealed partial class ThumbnailService : IDisposable
     /// </summary>
     public async Task<ThumbnailFile> GetAsync(MediaRecord media, string path, int width, int height, ThumbnailMethod method, CancellationToken cancellationToken)
     {
-        if (vips is null)
-        {
-            throw new MatrixError(StatusCodes.Status400BadRequest, "M_UNKNOWN", "Thumbnails are not available on this server");
-        }
+        var library = vips.Value
+            ?? throw new MatrixError(StatusCodes.Status400BadRequest, "M_UNKNOWN", "Thumbnails are not available on this server");
 
         var (targetWidth, targetHeight) = Target(width, height, method);
         var methodName = method == ThumbnailMethod.Crop ? "crop" : "scale";
@@ -108,7 +130,7 @@ internal sealed partial class ThumbnailService : IDisposable
         try
         {
             // The decompression-bomb guard: the header's declared size is checked before any pixel is decoded.
-            var (sourceWidth, sourceHeight) = vips.ReadDimensions(data)
+            var (sourceWidth, sourceHeight) = library.ReadDimensions(data)
                 ?? throw new MatrixError(StatusCodes.Status400BadRequest, "M_UNKNOWN", "Cannot generate thumbnails for the requested content");
             if ((long)sourceWidth * sourceHeight > options.MaxImagePixels)
             {
@@ -123,7 +145,7 @@ internal sealed partial class ThumbnailService : IDisposable
                 return new ThumbnailFile(path, ImageFormats.ContentType(format), data.LongLength);
             }
 
-            thumbnail = await Task.Run(() => Render(data, format, sourceWidth, sourceHeight, targetWidth, targetHeight, method), cancellationToken);
+            thumbnail = await Task.Run(() => Render(library, data, format, sourceWidth, sourceHeight, targetWidth, targetHeight, method), cancellationToken);
         }
         catch (VipsException)
         {
@@ -170,20 +192,20 @@ internal sealed partial class ThumbnailService : IDisposable
     // PNG keeps transparency (PNG, GIF and WebP sources); photographs stay JPEG.
     private static string OutputType(ImageFormat format) => format == ImageFormat.Jpeg ? "image/jpeg" : "image/png";
 
-    private byte[] Render(byte[] data, ImageFormat format, int sourceWidth, int sourceHeight, int width, int height, ThumbnailMethod method)
+    private static byte[] Render(Vips library, byte[] data, ImageFormat format, int sourceWidth, int sourceHeight, int width, int height, ThumbnailMethod method)
     {
         var suffix = format == ImageFormat.Jpeg ? ".jpg[Q=85,strip]" : ".png[strip]";
         if (method == ThumbnailMethod.Crop)
         {
-            return vips!.Thumbnail(data, width, height, crop: true, suffix);
+            return library.Thumbnail(data, width, height, crop: true, suffix);
         }
 
         // Scale so that the image covers the box: the dimension that needs the gentler shrink is pinned to the
         // request and the other left free (a bound libvips never reaches).
         const int unbounded = 10_000_000;
         return (double)width / sourceWidth >= (double)height / sourceHeight
-            ? vips!.Thumbnail(data, width, unbounded, crop: false, suffix)
-            : vips!.Thumbnail(data, unbounded, height, crop: false, suffix);
+            ? library.Thumbnail(data, width, unbounded, crop: false, suffix)
+            : library.Thumbnail(data, unbounded, height, crop: false, suffix);
     }
 
     [LoggerMessage(EventId = 8000, Level = LogLevel.Information, Message = "Thumbnails are on ({Library})")]

@@ -1,0 +1,71 @@
+using System.Runtime;
+
+namespace Ranvier.Server.Services.Memory;
+
+/// <summary>
+/// Gives memory back to the system when a busy spell is over. The garbage collector keeps the heap it grew under load
+/// for as long as nothing allocates, and an idle server allocates almost nothing, so a server that once had a burst
+/// would keep its peak size for good. Every <see cref="Period"/> this looks at how many requests arrived: after a
+/// period with more than <see cref="BusyRequests"/> of them, the first period with fewer runs one compacting,
+/// decommitting collection. Long-polling clients (one request per 30 s each) keep a small server below the threshold
+/// without making it look busy.
+/// </summary>
+internal sealed partial class IdleMemoryTrimmer(RequestActivity activity, TimeProvider time, ILogger<IdleMemoryTrimmer> logger) : BackgroundService
+{
+    /// <summary>How often the request count is looked at.</summary>
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(20);
+
+    /// <summary>Requests per period above which the server counts as busy.</summary>
+    public const long BusyRequests = 200;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Period, time);
+        var last = activity.Count;
+        var busySinceTrim = false;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                var now = activity.Count;
+                var requests = now - last;
+                last = now;
+                if (requests > BusyRequests)
+                {
+                    busySinceTrim = true;
+                }
+                else if (busySinceTrim)
+                {
+                    busySinceTrim = false;
+                    Trim();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private void Trim()
+    {
+        var before = Environment.WorkingSet;
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        LogTrimmed(logger, before >> 20, Environment.WorkingSet >> 20);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The load is over: memory trimmed from {BeforeMiB} MiB to {AfterMiB} MiB")]
+    private static partial void LogTrimmed(ILogger logger, long beforeMiB, long afterMiB);
+}
+
+/// <summary>Counts requests (one increment per request, from the first middleware) for <see cref="IdleMemoryTrimmer"/>.</summary>
+public sealed class RequestActivity
+{
+    private long _count;
+
+    /// <summary>Requests seen since start.</summary>
+    public long Count => Interlocked.Read(ref _count);
+
+    public void Seen() => Interlocked.Increment(ref _count);
+}
