@@ -1,4 +1,5 @@
 using System.Runtime;
+using System.Runtime.InteropServices;
 
 namespace Ranvier.Server.Services.Memory;
 
@@ -21,24 +22,19 @@ internal sealed partial class IdleMemoryTrimmer(RequestActivity activity, TimePr
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Period, time);
+        var spell = new BusySpell(BusyRequests);
         var last = activity.Count;
-        var busySinceTrim = false;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 var now = activity.Count;
-                var requests = now - last;
-                last = now;
-                if (requests > BusyRequests)
+                if (spell.EndsWith(now - last))
                 {
-                    busySinceTrim = true;
-                }
-                else if (busySinceTrim)
-                {
-                    busySinceTrim = false;
                     Trim();
                 }
+
+                last = now;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -52,11 +48,43 @@ internal sealed partial class IdleMemoryTrimmer(RequestActivity activity, TimePr
         var before = Environment.WorkingSet;
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        if (OperatingSystem.IsLinux())
+        {
+            // Native memory freed by SQLite, Kestrel and the runtime stays in glibc's arenas until trimmed.
+            MallocTrim(0);
+        }
+
         LogTrimmed(logger, before >> 20, Environment.WorkingSet >> 20);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "The load is over: memory trimmed from {BeforeMiB} MiB to {AfterMiB} MiB")]
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The load is over: memory trimmed from {BeforeMiB} MiB to {AfterMiB} MiB")]
     private static partial void LogTrimmed(ILogger logger, long beforeMiB, long afterMiB);
+}
+
+/// <summary>
+/// Tells, period by period, when a busy spell ends: the first period with at most <c>busyRequests</c> requests after
+/// one with more.
+/// </summary>
+public sealed class BusySpell(long busyRequests)
+{
+    private bool _busy;
+
+    /// <summary>Takes one period's request count; true when it ends a busy spell.</summary>
+    public bool EndsWith(long requests)
+    {
+        if (requests > busyRequests)
+        {
+            _busy = true;
+            return false;
+        }
+
+        var ended = _busy;
+        _busy = false;
+        return ended;
+    }
 }
 
 /// <summary>Counts requests (one increment per request, from the first middleware) for <see cref="IdleMemoryTrimmer"/>.</summary>
