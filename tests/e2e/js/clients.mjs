@@ -59,6 +59,15 @@ export function waitForEvent(emitter, name, predicate, what) {
   });
 }
 
+/** Resolves as `promise` does; rejects after `waitMs` if it has not settled by then. */
+export function withTimeout(promise, what) {
+  let timer;
+  const expired = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), waitMs);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
 /** Starts the client's sync loop and resolves once its first sync is processed. */
 export async function startSyncing(client) {
   const prepared = waitForEvent(client, ClientEvent.Sync, (state) => state === "PREPARED", "the first sync");

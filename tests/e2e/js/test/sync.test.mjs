@@ -5,33 +5,48 @@ import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { ReceiptType, RoomEvent, RoomMemberEvent, UserEvent } from "matrix-js-sdk";
 import { useServer } from "../harness.mjs";
-import { newUser, startSyncing, waitForEvent } from "../clients.mjs";
+import { newUser, startSyncing, waitForEvent, withTimeout } from "../clients.mjs";
 
 /**
  * A fetch that can hold every /sync request (a client "asleep": its lid shut) and records the events that
  * /sync timelines and /messages pages hand over, so duplicates are seen even where the SDK would hide them.
+ * The client falls asleep right after a sync response that carries a given message: no sync request is in flight
+ * then, so what is sent while it sleeps reaches it only after it wakes.
  */
 function sleepyFetch() {
   let gate = null;
+  let bedtime = null;
   const delivered = [];
   async function fetchFn(url, init) {
     const path = new URL(String(url)).pathname;
-    if (gate && path.endsWith("/sync")) await gate.promise;
+    const isSync = path.endsWith("/sync");
+    if (gate && isSync) {
+      gate.reached();
+      await gate.promise;
+    }
     const response = await fetch(url, init);
-    if (response.ok && (path.endsWith("/sync") || path.endsWith("/messages"))) {
+    if (response.ok && (isSync || path.endsWith("/messages"))) {
       const body = await response.clone().json();
-      if (path.endsWith("/messages")) delivered.push(...body.chunk);
-      for (const room of Object.values(body.rooms?.join ?? {})) delivered.push(...(room.timeline?.events ?? []));
+      const events = path.endsWith("/messages") ? body.chunk : Object.values(body.rooms?.join ?? {}).flatMap((room) => room.timeline?.events ?? []);
+      delivered.push(...events);
+      if (isSync && bedtime && events.some((event) => event.content?.body === bedtime.body)) {
+        gate = bedtime.gate;
+        bedtime = null;
+      }
     }
     return response;
   }
   return {
     fetchFn,
     delivered,
-    sleep() {
+    /** Falls asleep once a sync hands over the message `body`; resolves when the next sync request is held. */
+    sleepAfter(body) {
       let release;
+      let reached;
       const promise = new Promise((resolve) => (release = resolve));
-      gate = { promise, release };
+      const asleep = new Promise((resolve) => (reached = resolve));
+      bedtime = { body, gate: { promise, release, reached } };
+      return asleep;
     },
     wake() {
       gate?.release();
@@ -103,9 +118,9 @@ describe("sync loop (matrix-js-sdk startClient)", () => {
       if (room?.roomId === roomId && event.getType() === "m.room.message") seen.set(event.getContent().body, (seen.get(event.getContent().body) ?? 0) + 1);
     });
     const marked = waitForEvent(bob, RoomEvent.Timeline, (event) => event.getContent().body === "before sleep", "the last message before sleep");
-    sleepy.sleep();
+    const asleep = sleepy.sleepAfter("before sleep");
     await alice.sendMessage(roomId, { msgtype: "m.text", body: "before sleep" });
-    await marked;
+    await Promise.all([marked, withTimeout(asleep, "bob's next sync request to be held")]);
 
     const bodies = Array.from({ length: 500 }, (_, i) => `while asleep ${i}`);
     for (let i = 0; i < bodies.length; i += 25) {
