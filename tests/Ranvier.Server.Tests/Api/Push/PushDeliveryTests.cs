@@ -64,11 +64,22 @@ public sealed class PushDeliveryTests : IAsyncLifetime
     private Task IdleAsync(long minRounds = 0) =>
         Delivery.WhenIdleAsync(host.Services.GetRequiredService<StreamNotifier>().Position, minRounds).WaitAsync(TimeSpan.FromSeconds(10));
 
-    /// <summary>Advances the clock by <paramref name="by"/> and waits for the round the retry timer starts.</summary>
-    private async Task AdvanceAndRetryAsync(TimeSpan by)
+    /// <summary>
+    /// Advances the clock by <paramref name="by"/> and waits for the round the retry timer starts; with
+    /// <paramref name="jump"/> that round sees the whole advance (see <see cref="ManualTimeProvider.Jump"/>).
+    /// </summary>
+    private async Task AdvanceAndRetryAsync(TimeSpan by, bool jump = false)
     {
         var rounds = Delivery.CompletedRounds;
-        time.Advance(by);
+        if (jump)
+        {
+            time.Jump(by);
+        }
+        else
+        {
+            time.Advance(by);
+        }
+
         await IdleAsync(rounds + 1);
     }
 
@@ -312,7 +323,7 @@ public sealed class PushDeliveryTests : IAsyncLifetime
 
         await IdleAsync();
         gateway.Down = false;
-        await AdvanceAndRetryAsync(PushRetry.OutageLimit + TimeSpan.FromMinutes(1));
+        await AdvanceAndRetryAsync(PushRetry.OutageLimit + TimeSpan.FromMinutes(1), jump: true);
 
         gateway.Delivered.Select(EventId).ShouldBe(sent.TakeLast(PushRetry.KeptAfterOutage));
         (await StateAsync()).Failures.ShouldBe(0);
