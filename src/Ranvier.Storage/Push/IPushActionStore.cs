@@ -1,7 +1,7 @@
 namespace Ranvier.Storage.Push;
 
 /// <summary>
-/// The notifications push rules produced (migration 20) and the counts read from them (spec: client-server API
+/// The notifications push rules produced (migrations 20 and 22) and the unread counts kept from them (spec: client-server API
 /// "Receiving notifications", "Marking notifications as read"). A notification in thread T of a room is read when
 /// it is at or before the user's read position for T: the latest of their unthreaded <c>m.read</c>/<c>m.read.private</c>
 /// receipts, their receipts for T, and their own latest event in T.

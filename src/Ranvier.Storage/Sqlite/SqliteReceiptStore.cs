@@ -59,6 +59,11 @@ internal sealed class SqliteReceiptStore(SqliteWriteQueue writes, SqliteReadPool
             """)
             .With("@r", roomNid).With("@u", receipt.UserId).With("@t", receipt.ReceiptType).With("@th", thread).With("@e", eventNid)
             .With("@ts", receipt.Ts).With("@p", receipt.IsPrivate ? 1 : 0).With("@pos", streamPos).ExecuteNonQuery();
+        if (receipt.ReceiptType is "m.read" or "m.read.private")
+        {
+            SqlitePushActionStore.Recount(s, roomNid, receipt.UserId);
+        }
+
         return new ReceiptWriteResult(ReceiptWriteOutcome.Stored, streamPos);
     }
 
