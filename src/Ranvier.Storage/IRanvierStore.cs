@@ -54,4 +54,10 @@ public interface IRanvierStore : IAsyncDisposable
     IPusherStore Pushers { get; }
 
     IDeviceListStore DeviceLists { get; }
+
+    /// <summary>
+    /// Gives back memory the engine holds only to be faster (page caches), for a server that has gone quiet; the
+    /// caches fill again with use. Changes no data.
+    /// </summary>
+    Task ReleaseMemoryAsync(CancellationToken cancellationToken);
 }

@@ -48,6 +48,37 @@ internal sealed class SqliteReadPool(string path, SqliteStoreOptions options) : 
         }
     }
 
+    /// <summary>
+    /// Empties the page cache of every open reader. It takes every slot first, so no read is running and none opens
+    /// a connection meanwhile (reads that arrive wait the few microseconds this takes).
+    /// </summary>
+    public async Task ReleaseMemoryAsync(CancellationToken cancellationToken)
+    {
+        var held = 0;
+        try
+        {
+            for (; held < options.ReadConnections; held++)
+            {
+                await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var session in _idle)
+            {
+                session.ReleaseMemory();
+            }
+        }
+        finally
+        {
+            if (held > 0)
+            {
+                _slots.Release(held);
+            }
+        }
+    }
+
+    /// <summary>Bytes of page cache held by the readers that are not in use now.</summary>
+    public long IdleCacheBytes => _idle.Sum(s => s.CacheBytes);
+
     public void Dispose()
     {
         while (_idle.TryTake(out var session))

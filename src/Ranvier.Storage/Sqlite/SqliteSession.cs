@@ -77,6 +77,19 @@ internal sealed class SqliteSession : IDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Bytes of page cache this connection holds now (SQLite's SQLITE_DBSTATUS_CACHE_USED).</summary>
+    public long CacheBytes
+    {
+        get
+        {
+            var status = SQLitePCL.raw.sqlite3_db_status(Connection.Handle, SQLitePCL.raw.SQLITE_DBSTATUS_CACHE_USED, out var current, out _, 0);
+            return status == SQLitePCL.raw.SQLITE_OK ? current : 0;
+        }
+    }
+
+    /// <summary>Frees the page cache pages no statement is using (they are read again from the file when needed).</summary>
+    public void ReleaseMemory() => Execute("PRAGMA shrink_memory");
+
     public void Dispose()
     {
         foreach (var command in _commands.Values)

@@ -95,6 +95,21 @@ public sealed class SqliteStore : IRanvierStore
 
     internal SqliteWriteQueue Writes { get; }
 
+    /// <summary>Bytes of page cache held by the writer and the idle readers (for tests of <see cref="ReleaseMemoryAsync"/>).</summary>
+    internal async Task<long> CacheBytesAsync() =>
+        await Writes.ExecuteAsync(s => s.CacheBytes).ConfigureAwait(false) + _readers.IdleCacheBytes;
+
+    /// <summary>Empties SQLite's page caches: the writer's between two batches, then every reader's.</summary>
+    public async Task ReleaseMemoryAsync(CancellationToken cancellationToken)
+    {
+        await Writes.ExecuteAsync(s =>
+        {
+            s.ReleaseMemory();
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        await _readers.ReleaseMemoryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Opens (creating if needed) the database at <see cref="SqliteStoreOptions.Path"/> and migrates it.
     /// Throws <see cref="SchemaVersionException"/> for a database written by a newer Ranvier, and

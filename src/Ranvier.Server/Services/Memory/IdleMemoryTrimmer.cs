@@ -1,5 +1,6 @@
 using System.Runtime;
 using System.Runtime.InteropServices;
+using Ranvier.Storage;
 
 namespace Ranvier.Server.Services.Memory;
 
@@ -7,11 +8,11 @@ namespace Ranvier.Server.Services.Memory;
 /// Gives memory back to the system when a busy spell is over. The garbage collector keeps the heap it grew under load
 /// for as long as nothing allocates, and an idle server allocates almost nothing, so a server that once had a burst
 /// would keep its peak size for good. Every <see cref="Period"/> this looks at how many requests arrived: after a
-/// period with more than <see cref="BusyRequests"/> of them, the first period with fewer runs one compacting,
-/// decommitting collection. Long-polling clients (one request per 30 s each) keep a small server below the threshold
-/// without making it look busy.
+/// period with more than <see cref="BusyRequests"/> of them, the first period with fewer empties the store's page
+/// caches and runs one compacting, decommitting collection. Long-polling clients (one request per 30 s each) keep a
+/// small server below the threshold without making it look busy.
 /// </summary>
-internal sealed partial class IdleMemoryTrimmer(RequestActivity activity, TimeProvider time, ILogger<IdleMemoryTrimmer> logger) : BackgroundService
+internal sealed partial class IdleMemoryTrimmer(RequestActivity activity, IRanvierStore store, TimeProvider time, ILogger<IdleMemoryTrimmer> logger) : BackgroundService
 {
     /// <summary>How often the request count is looked at.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(20);
@@ -31,7 +32,7 @@ internal sealed partial class IdleMemoryTrimmer(RequestActivity activity, TimePr
                 var now = activity.Count;
                 if (spell.EndsWith(now - last))
                 {
-                    Trim();
+                    await TrimAsync(stoppingToken).ConfigureAwait(false);
                 }
 
                 last = now;
@@ -43,9 +44,10 @@ internal sealed partial class IdleMemoryTrimmer(RequestActivity activity, TimePr
         }
     }
 
-    private void Trim()
+    private async Task TrimAsync(CancellationToken cancellationToken)
     {
         var before = Environment.WorkingSet;
+        await store.ReleaseMemoryAsync(cancellationToken).ConfigureAwait(false);
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         if (OperatingSystem.IsLinux())
@@ -54,14 +56,14 @@ internal sealed partial class IdleMemoryTrimmer(RequestActivity activity, TimePr
             MallocTrim(0);
         }
 
-        LogTrimmed(logger, before >> 20, Environment.WorkingSet >> 20);
+        LogTrimmed(logger, before >> 20, Environment.WorkingSet >> 20, GC.GetGCMemoryInfo().HeapSizeBytes >> 20);
     }
 
     [DllImport("libc", EntryPoint = "malloc_trim")]
     private static extern int MallocTrim(nuint pad);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The load is over: memory trimmed from {BeforeMiB} MiB to {AfterMiB} MiB")]
-    private static partial void LogTrimmed(ILogger logger, long beforeMiB, long afterMiB);
+    [LoggerMessage(Level = LogLevel.Information, Message = "The load is over: memory trimmed from {BeforeMiB} MiB to {AfterMiB} MiB (managed heap {HeapMiB} MiB)")]
+    private static partial void LogTrimmed(ILogger logger, long beforeMiB, long afterMiB, long heapMiB);
 }
 
 /// <summary>

@@ -45,7 +45,7 @@ public sealed class NotificationCountsTests : RoomTestBase
         await (await Client.PostJsonAsync(
             $"{RoomClient.Room(_room)}/receipt/{type}/{Uri.EscapeDataString(eventId)}",
             threadId is null ? "{}" : JsonSerializer.Serialize(new { thread_id = threadId }),
-            bob)).ShouldBeOkJsonAsync();
+            token)).ShouldBeOkJsonAsync();
 
     private Task<string> ThreadReplyAsync(string token, string root, string text) =>
         Client.SendEventAsync(token, _room, "m.room.message", JsonSerializer.Serialize(new Dictionary<string, object>
