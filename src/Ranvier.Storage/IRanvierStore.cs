@@ -60,4 +60,12 @@ public interface IRanvierStore : IAsyncDisposable
     /// caches fill again with use. Changes no data.
     /// </summary>
     Task ReleaseMemoryAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with every read it makes (in its async flow, through any of the stores) on one
+    /// snapshot of the data: they all see the same committed state, as of the first of them, and share one read
+    /// transaction instead of one each. Writes are not part of it, so the work does not read back its own writes; keep
+    /// it to work that only reads, or whose writes it does not read again. Nested calls join the outer snapshot.
+    /// </summary>
+    Task<T> InSnapshotAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken);
 }

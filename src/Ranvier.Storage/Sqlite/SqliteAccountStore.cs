@@ -150,8 +150,9 @@ internal sealed class SqliteAccountStore(SqliteWriteQueue writes, SqliteReadPool
         return session;
     }
 
+    // Outside any snapshot: the session cache's generation was read just before, so the read must be newer than it.
     private Task<AuthenticatedSession?> ReadSessionAsync(byte[] tokenHash, CancellationToken cancellationToken) =>
-        reads.ReadAsync(
+        reads.ReadLatestAsync(
             s =>
             {
                 using var r = s.Command(

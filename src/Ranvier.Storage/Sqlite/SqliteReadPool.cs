@@ -7,30 +7,95 @@ namespace Ranvier.Storage.Sqlite;
 /// are blocked by the writer. Connections are opened on demand up to the configured count and kept open, so
 /// their prepared commands stay warm.
 /// </summary>
+/// <remarks>
+/// A snapshot (<see cref="InSnapshotAsync{T}"/>) keeps one connection in one read transaction for a whole piece of
+/// work, and every read of that work's async flow runs on it. Snapshots take their connection from slots of their
+/// own, at the start, before the work holds anything: a snapshot that then waits for something (a lock held by a
+/// plain read waiting for a connection) never holds the connection that plain read needs.
+/// </remarks>
 internal sealed class SqliteReadPool(string path, SqliteStoreOptions options) : IDisposable
 {
     private readonly ConcurrentBag<SqliteSession> _idle = [];
     private readonly SemaphoreSlim _slots = new(options.ReadConnections, options.ReadConnections);
+    private readonly SemaphoreSlim _snapshotSlots = new(SnapshotConnections(options), SnapshotConnections(options));
+    private readonly AsyncLocal<Snapshot?> _snapshot = new();
+
+    /// <summary>Connections kept for snapshots: half the plain readers' (at least one).</summary>
+    public static int SnapshotConnections(SqliteStoreOptions options) => Math.Max(1, options.ReadConnections / 2);
 
     /// <summary>
     /// Runs <paramref name="read"/> in one read transaction, so all its queries see the same snapshot. BEGIN and
-    /// COMMIT are cached statements like the rest, so the snapshot costs two short steps, not two parses.
+    /// COMMIT are cached statements like the rest, so the snapshot costs two short steps, not two parses. Inside
+    /// <see cref="InSnapshotAsync{T}"/> it runs on that snapshot's connection instead.
     /// </summary>
     public async Task<T> ReadAsync<T>(Func<SqliteSession, T> read, CancellationToken cancellationToken)
     {
+        if (_snapshot.Value is { } snapshot && snapshot.TryRead(read, out var result))
+        {
+            return result;
+        }
+
+        return await ReadLatestAsync(read, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Like <see cref="ReadAsync{T}"/>, but always in a transaction of its own, outside any snapshot: for reads that
+    /// must see the latest commit, such as those that fill a cache guarded by a generation taken just before.
+    /// </summary>
+    public async Task<T> ReadLatestAsync<T>(Func<SqliteSession, T> read, CancellationToken cancellationToken)
+    {
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-        SqliteSession? session = null;
         try
         {
-            session = _idle.TryTake(out var idle) ? idle : SqliteSession.Open(path, readOnly: true, options);
+            return ReadInTransaction(read);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with every read of its async flow in one read transaction on one connection: one
+    /// snapshot of the database for all of it, and no connection or transaction per read. Writes go to the writer as
+    /// always, so the work does not see its own writes. Inside another snapshot the work joins it.
+    /// </summary>
+    public async Task<T> InSnapshotAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (_snapshot.Value is { IsOpen: true })
+        {
+            return await work().ConfigureAwait(false);
+        }
+
+        await _snapshotSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Snapshot? snapshot = null;
+        try
+        {
+            snapshot = new Snapshot(Rent());
+            _snapshot.Value = snapshot;
+            return await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            _snapshot.Value = null;
+            if (snapshot?.Close() is { } session)
+            {
+                _idle.Add(session);
+            }
+
+            _snapshotSlots.Release();
+        }
+    }
+
+    private T ReadInTransaction<T>(Func<SqliteSession, T> read)
+    {
+        var session = Rent();
+        try
+        {
             session.Command("BEGIN").ExecuteNonQuery();
             try
             {
-                return read(session);
-            }
-            catch (Microsoft.Data.Sqlite.SqliteException e)
-            {
-                throw new StorageException(e.Message, e);
+                return Run(session, read);
             }
             finally
             {
@@ -39,27 +104,90 @@ internal sealed class SqliteReadPool(string path, SqliteStoreOptions options) : 
         }
         finally
         {
-            if (session is not null)
-            {
-                _idle.Add(session);
-            }
+            _idle.Add(session);
+        }
+    }
 
-            _slots.Release();
+    private SqliteSession Rent() => _idle.TryTake(out var idle) ? idle : SqliteSession.Open(path, readOnly: true, options);
+
+    private static T Run<T>(SqliteSession session, Func<SqliteSession, T> read)
+    {
+        try
+        {
+            return read(session);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            throw new StorageException(e.Message, e);
         }
     }
 
     /// <summary>
-    /// Empties the page cache of every open reader. It takes every slot first, so no read is running and none opens
-    /// a connection meanwhile (reads that arrive wait the few microseconds this takes).
+    /// One connection in one read transaction (begun with the first read), shared by the reads of one async flow.
+    /// Reads take turns; after <see cref="Close"/> (work that outlived the snapshot) they go to the pool.
+    /// </summary>
+    private sealed class Snapshot(SqliteSession session)
+    {
+        private readonly Lock _gate = new();
+        private bool _begun;
+
+        public bool IsOpen { get; private set; } = true;
+
+        public bool TryRead<T>(Func<SqliteSession, T> read, out T result)
+        {
+            lock (_gate)
+            {
+                if (!IsOpen)
+                {
+                    result = default!;
+                    return false;
+                }
+
+                if (!_begun)
+                {
+                    session.Command("BEGIN").ExecuteNonQuery();
+                    _begun = true;
+                }
+
+                result = Run(session, read);
+                return true;
+            }
+        }
+
+        /// <summary>Ends the transaction; returns the connection to give back.</summary>
+        public SqliteSession Close()
+        {
+            lock (_gate)
+            {
+                IsOpen = false;
+                if (_begun)
+                {
+                    session.Command("COMMIT").ExecuteNonQuery();
+                }
+
+                return session;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Empties the page cache of every open reader. It takes every slot (snapshots' too) first, so no read is running
+    /// and none opens a connection meanwhile (reads that arrive wait the few microseconds this takes).
     /// </summary>
     public async Task ReleaseMemoryAsync(CancellationToken cancellationToken)
     {
         var held = 0;
+        var heldSnapshots = 0;
         try
         {
             for (; held < options.ReadConnections; held++)
             {
                 await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            for (; heldSnapshots < SnapshotConnections(options); heldSnapshots++)
+            {
+                await _snapshotSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
 
             foreach (var session in _idle)
@@ -72,6 +200,11 @@ internal sealed class SqliteReadPool(string path, SqliteStoreOptions options) : 
             if (held > 0)
             {
                 _slots.Release(held);
+            }
+
+            if (heldSnapshots > 0)
+            {
+                _snapshotSlots.Release(heldSnapshots);
             }
         }
     }
@@ -87,5 +220,6 @@ internal sealed class SqliteReadPool(string path, SqliteStoreOptions options) : 
         }
 
         _slots.Dispose();
+        _snapshotSlots.Dispose();
     }
 }

@@ -110,6 +110,12 @@ public sealed class SqliteStore : IRanvierStore
         await _readers.ReleaseMemoryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<T> InSnapshotAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return _readers.InSnapshotAsync(work, cancellationToken);
+    }
+
     /// <summary>
     /// Opens (creating if needed) the database at <see cref="SqliteStoreOptions.Path"/> and migrates it.
     /// Throws <see cref="SchemaVersionException"/> for a database written by a newer Ranvier, and

@@ -37,7 +37,7 @@ internal static class SyncEndpoints
         var response = await sync.SyncAsync(request, Timeout(timeout), cancellationToken);
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "application/json";
-        await SyncResponseWriter.WriteAsync(response, http.Response.Body, cancellationToken);
+        await SyncResponseWriter.WriteAsync(response, http.Response.BodyWriter, cancellationToken);
     }
 
     /// <summary>The <c>filter</c> parameter: inline JSON when it starts with '{', else the ID of a filter this user uploaded.</summary>

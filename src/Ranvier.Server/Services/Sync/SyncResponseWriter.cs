@@ -1,22 +1,27 @@
+using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Ranvier.Server.Services.Sync;
 
 /// <summary>
-/// Writes a <see cref="SyncResponse"/> as the spec's JSON (GET /sync, 200) straight to a stream with one
-/// <see cref="Utf8JsonWriter"/>: no intermediate document of the whole response. Empty parts are left out, as the
-/// spec allows; a room's timeline, and <c>state_after</c> when asked for, are always written.
+/// Writes a <see cref="SyncResponse"/> as the spec's JSON (GET /sync, 200) straight into the response's pipe with one
+/// <see cref="Utf8JsonWriter"/>: no intermediate document of the whole response and no copy of it. Empty parts are
+/// left out, as the spec allows; a room's timeline, and <c>state_after</c> when asked for, are always written.
 /// </summary>
 public static class SyncResponseWriter
 {
-    public static async Task WriteAsync(SyncResponse response, Stream body, CancellationToken cancellationToken)
+    /// <summary>Writes the response into <paramref name="body"/> (the server's own buffers) and sends it.</summary>
+    public static async Task WriteAsync(SyncResponse response, PipeWriter body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(body);
-        await using var writer = new Utf8JsonWriter(body);
-        Write(response, writer);
-        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        using (var writer = new Utf8JsonWriter(body))
+        {
+            Write(response, writer);
+        }
+
+        await body.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public static void Write(SyncResponse response, Utf8JsonWriter writer)

@@ -1,3 +1,5 @@
+using Ranvier.Storage;
+
 namespace Ranvier.Server.Services.Sync;
 
 /// <summary>
@@ -11,6 +13,7 @@ public sealed class SyncService(
     RoomsSync rooms,
     AccountDataSync accountData,
     SyncChangeIndex changeIndex,
+    IRanvierStore store,
     IEnumerable<ISyncContributor> contributors)
 {
     /// <summary>The longest a sync waits, whatever timeout it asks for (clients use 30 s).</summary>
@@ -69,8 +72,15 @@ public sealed class SyncService(
             upto = next;
             if (roomsEmpty && joined is not null && !changes.MayInclude(SyncChanges.Rooms))
             {
-                response = new SyncResponse(upto);
-                await ContributeAsync(Window(request, upto, joined, fromScratch: new HashSet<string>(), changes), response, cancellationToken).ConfigureAwait(false);
+                var contributed = new SyncResponse(upto);
+                var window = Window(request, upto, joined, fromScratch: new HashSet<string>(), changes);
+                response = await store.InSnapshotAsync(
+                    async () =>
+                    {
+                        await ContributeAsync(window, contributed, cancellationToken).ConfigureAwait(false);
+                        return contributed;
+                    },
+                    cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -87,9 +97,15 @@ public sealed class SyncService(
     /// <summary>
     /// The whole response for the window up to <paramref name="upto"/>, the rooms the user is joined to then, whether
     /// the rooms and account data added nothing at all (before the contributors), and what the window changed for the
-    /// user (<paramref name="known"/> when the caller followed it; otherwise asked of the index).
+    /// user (<paramref name="known"/> when the caller followed it; otherwise asked of the index). Everything is read
+    /// from one snapshot of the store, taken after <paramref name="upto"/> was announced, so it holds the whole window
+    /// and the parts of the response agree with each other (and a woken sync costs one read transaction, not a dozen).
     /// </summary>
-    private async Task<(SyncResponse Response, IReadOnlySet<string> Joined, bool RoomsEmpty, SyncChanges Changes)> ComputeAsync(
+    private Task<(SyncResponse Response, IReadOnlySet<string> Joined, bool RoomsEmpty, SyncChanges Changes)> ComputeAsync(
+        SyncRequest request, SyncToken upto, SyncChanges? known, CancellationToken cancellationToken) =>
+        store.InSnapshotAsync(() => ComputeInSnapshotAsync(request, upto, known, cancellationToken), cancellationToken);
+
+    private async Task<(SyncResponse Response, IReadOnlySet<string> Joined, bool RoomsEmpty, SyncChanges Changes)> ComputeInSnapshotAsync(
         SyncRequest request, SyncToken upto, SyncChanges? known, CancellationToken cancellationToken)
     {
         var syncRooms = await memberships.GetRoomsAsync(request, upto.Stream, cancellationToken).ConfigureAwait(false);
