@@ -25,7 +25,8 @@ if [ $build -ne 0 ]; then
   exit 1
 fi
 
-dotnet test Ranvier.slnx --no-build -nologo "$@" 2>&1 | tee "$log"
+# A test that hangs is stopped after ten minutes and fails its suite, rather than holding the whole run.
+dotnet test Ranvier.slnx --no-build -nologo --blame-hang-timeout 10m --blame-hang-dump-type none "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # Each test assembly prints: "Passed!  - Failed:     0, Passed:    36, Skipped:     0, Total: ..."

@@ -19,6 +19,7 @@ internal sealed class SqliteReadPool(string path, SqliteStoreOptions options) : 
     private readonly SemaphoreSlim _slots = new(options.ReadConnections, options.ReadConnections);
     private readonly SemaphoreSlim _snapshotSlots = new(SnapshotConnections(options), SnapshotConnections(options));
     private readonly AsyncLocal<Snapshot?> _snapshot = new();
+    private readonly SemaphoreSlim _releasing = new(1, 1);
 
     /// <summary>Connections kept for snapshots: half the plain readers' (at least one).</summary>
     public static int SnapshotConnections(SqliteStoreOptions options) => Math.Max(1, options.ReadConnections / 2);
@@ -171,23 +172,27 @@ internal sealed class SqliteReadPool(string path, SqliteStoreOptions options) : 
     }
 
     /// <summary>
-    /// Empties the page cache of every open reader. It takes every slot (snapshots' too) first, so no read is running
-    /// and none opens a connection meanwhile (reads that arrive wait the few microseconds this takes).
+    /// Empties the page cache of every open reader. It takes every slot first, so no read is running and none opens a
+    /// connection meanwhile (reads that arrive wait the few microseconds this takes). One release runs at a time (two
+    /// that each held part of the slots would wait for each other for ever), and it takes the snapshots' slots before
+    /// the plain readers': work in a snapshot may still need a plain slot (a read of the latest commit) before it ends,
+    /// while a plain read never waits for anything but its own slot.
     /// </summary>
     public async Task ReleaseMemoryAsync(CancellationToken cancellationToken)
     {
+        await _releasing.WaitAsync(cancellationToken).ConfigureAwait(false);
         var held = 0;
         var heldSnapshots = 0;
         try
         {
-            for (; held < options.ReadConnections; held++)
-            {
-                await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-
             for (; heldSnapshots < SnapshotConnections(options); heldSnapshots++)
             {
                 await _snapshotSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            for (; held < options.ReadConnections; held++)
+            {
+                await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
 
             foreach (var session in _idle)
@@ -206,6 +211,8 @@ internal sealed class SqliteReadPool(string path, SqliteStoreOptions options) : 
             {
                 _snapshotSlots.Release(heldSnapshots);
             }
+
+            _releasing.Release();
         }
     }
 
@@ -221,5 +228,6 @@ internal sealed class SqliteReadPool(string path, SqliteStoreOptions options) : 
 
         _slots.Dispose();
         _snapshotSlots.Dispose();
+        _releasing.Dispose();
     }
 }
