@@ -132,6 +132,7 @@ public sealed class SqliteStore : IRanvierStore
             Directory.CreateDirectory(directory);
         }
 
+        SqliteLibrary.EnsureConfigured();
         // Opening and migrating is synchronous file work done once at start-up.
         SqliteSession? writer = null;
         try
