@@ -58,12 +58,13 @@ internal sealed class SqliteStateGroups(int maxChainLength)
             return state;
         }
 
-        // The key nids are integers the store read itself, so inlining them is safe and keeps one prepared shape per count.
-        using var r = s.Command(ChainEntries + $"""
+        // The nids travel as one JSON array parameter, so every call shares one prepared statement (inlined values made
+        // a new statement to parse, plan and keep per distinct set of keys, such as each user's member key).
+        using var r = s.Command(ChainEntries + """
             SELECT s.state_key_nid, s.event_nid FROM chain JOIN state_group_entries s ON s.group_nid = chain.group_nid
-            WHERE s.state_key_nid IN ({string.Join(',', keyNids)})
+            WHERE s.state_key_nid IN (SELECT value FROM json_each(@k))
             ORDER BY chain.level DESC
-            """).With("@g", groupNid).ExecuteReader();
+            """).With("@g", groupNid).With("@k", "[" + string.Join(',', keyNids) + "]").ExecuteReader();
         while (r.Read())
         {
             if (r.IsDBNull(1))
