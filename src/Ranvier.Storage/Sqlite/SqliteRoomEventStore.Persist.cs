@@ -20,7 +20,21 @@ internal sealed partial class SqliteRoomEventStore
             throw new ArgumentException($"A {request.Status} event needs the state before it.", nameof(request));
         }
 
-        return writes.ExecuteAsync(s => Persist(s, request, hasState), cancellationToken);
+        return writes.ExecuteAsync(s => Persist(s, request, hasState), persisted => Committed(request, persisted), cancellationToken);
+    }
+
+    /// <summary>A syncable event joins its room's tail of recent events once it has committed.</summary>
+    private void Committed(EventToPersist request, PersistedEvent persisted)
+    {
+        if (persisted.StreamPosition is null)
+        {
+            return;
+        }
+
+        var pdu = request.Event;
+        recent.Committed(new StoredEvent(
+            persisted.EventNid, pdu.EventId, pdu.RoomId, pdu.Type, pdu.StateKey, pdu.Sender, pdu.Depth, pdu.OriginServerTs, request.Status,
+            persisted.StreamPosition, request.CanonicalJson));
     }
 
     private PersistedEvent Persist(SqliteSession s, EventToPersist request, bool hasState)

@@ -80,6 +80,11 @@ internal sealed partial class SqliteRoomEventStore
         string roomId, long after, long upto, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        if (recent.TryGetLatest(roomId, after, upto, limit, out var cached))
+        {
+            return Task.FromResult(cached);
+        }
+
         return reads.ReadAsync<IReadOnlyList<StoredEvent>>(
             s => ReadEvents(s.Command($"""
                 {EventSelect} WHERE e.room_nid = {RoomNidOf} AND e.stream_pos > @a AND e.stream_pos <= @p

@@ -18,8 +18,15 @@ namespace Ranvier.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteStore : IRanvierStore
 {
+    /// <summary>Latest events kept per room for woken syncs (<see cref="SqliteRecentEvents"/>): a page of 10 and room to spare.</summary>
+    private const int RecentEventsPerRoom = 32;
+
+    /// <summary>Rooms whose latest events are kept; the one written to least recently makes way.</summary>
+    private const int RecentRooms = 512;
+
     private readonly SqliteSession _writer;
     private readonly SqliteReadPool _readers;
+    private readonly SqliteRecentEvents _recentEvents = new(RecentEventsPerRoom, RecentRooms);
 
     private SqliteStore(SqliteSession writer, SqliteStoreOptions options)
     {
@@ -30,7 +37,7 @@ public sealed class SqliteStore : IRanvierStore
         Accounts = new SqliteAccountStore(Writes, _readers, sessions);
         RegistrationTokens = new SqliteRegistrationTokenStore(Writes, _readers);
         ServerKeys = new SqliteServerKeyStore(Writes, _readers);
-        Rooms = new SqliteRoomEventStore(Writes, _readers, options.MaxStateChainLength);
+        Rooms = new SqliteRoomEventStore(Writes, _readers, _recentEvents, options.MaxStateChainLength);
         UserData = new SqliteUserDataStore(Writes, _readers);
         RoomMemberships = new SqliteRoomMembershipStore(Writes, _readers);
         Media = new SqliteMediaStore(Writes, _readers);
@@ -99,7 +106,7 @@ public sealed class SqliteStore : IRanvierStore
     internal async Task<long> CacheBytesAsync() =>
         await Writes.ExecuteAsync(s => s.CacheBytes).ConfigureAwait(false) + _readers.IdleCacheBytes;
 
-    /// <summary>Empties SQLite's page caches: the writer's between two batches, then every reader's.</summary>
+    /// <summary>Empties SQLite's page caches (the writer's between two batches, then every reader's) and the recent events.</summary>
     public async Task ReleaseMemoryAsync(CancellationToken cancellationToken)
     {
         await Writes.ExecuteAsync(s =>
@@ -108,6 +115,7 @@ public sealed class SqliteStore : IRanvierStore
             return true;
         }, cancellationToken).ConfigureAwait(false);
         await _readers.ReleaseMemoryAsync(cancellationToken).ConfigureAwait(false);
+        _recentEvents.Clear();
     }
 
     public Task<T> InSnapshotAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)

@@ -32,9 +32,18 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
     /// after the transaction holding the work has committed, so a completed task means the write is durable
     /// as configured. <paramref name="work"/> must not keep state outside the database that a rollback would not undo.
     /// </summary>
-    public Task<T> ExecuteAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken = default)
+    public Task<T> ExecuteAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(work, committed: null, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="ExecuteAsync{T}(Func{SqliteSession, T}, CancellationToken)"/>, and once the work's transaction has
+    /// committed, <paramref name="committed"/> runs on the writer with its result: in commit order (the order in which
+    /// the work ran), and for every item of a batch before any caller of that batch resumes. It is how in-memory views
+    /// of committed data (<see cref="SqliteRecentEvents"/>) follow the database exactly. It must not throw.
+    /// </summary>
+    public Task<T> ExecuteAsync<T>(Func<SqliteSession, T> work, Action<T>? committed, CancellationToken cancellationToken = default)
     {
-        var item = new WorkItem<T>(work, cancellationToken);
+        var item = new WorkItem<T>(work, committed, cancellationToken);
         if (!_queue.Writer.TryWrite(item))
         {
             throw new ObjectDisposedException(nameof(SqliteWriteQueue), "The store is closed.");
@@ -117,6 +126,11 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
 
         foreach (var item in batch)
         {
+            item.Committed();
+        }
+
+        foreach (var item in batch)
+        {
             item.Publish();
         }
     }
@@ -156,13 +170,16 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
 
         public abstract void Run(SqliteSession session);
 
+        /// <summary>After the commit: the item's hook, when it succeeded and has one.</summary>
+        public abstract void Committed();
+
         // Callers see the storage exception family, not the engine's own.
         public void SetFailure(Exception e) => Failure = e is Microsoft.Data.Sqlite.SqliteException ? new StorageException(e.Message, e) : e;
 
         public abstract void Publish();
     }
 
-    private sealed class WorkItem<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken) : WorkItem
+    private sealed class WorkItem<T>(Func<SqliteSession, T> work, Action<T>? committed, CancellationToken cancellationToken) : WorkItem
     {
         // Continuations run on the thread pool, never inline on the writer loop.
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -174,6 +191,14 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
             cancellationToken.IsCancellationRequested && _completion.TrySetCanceled(cancellationToken);
 
         public override void Run(SqliteSession session) => _result = work(session);
+
+        public override void Committed()
+        {
+            if (Failure is null)
+            {
+                committed?.Invoke(_result!);
+            }
+        }
 
         public override void Publish()
         {
