@@ -65,8 +65,8 @@ internal sealed partial class SqliteRoomEventStore
                 var keyByNid = new Dictionary<long, StateKey>(keys.Count);
                 foreach (var key in keys)
                 {
-                    if (s.Command("SELECT state_key_nid FROM state_keys WHERE type = @t AND state_key = @k")
-                        .With("@t", key.Type).With("@k", key.Key).ScalarInt64OrNull() is { } nid)
+                    if (stateCache.KeyNid(key, k => s.Command("SELECT state_key_nid FROM state_keys WHERE type = @t AND state_key = @k")
+                        .With("@t", k.Type).With("@k", k.Key).ScalarInt64OrNull()) is { } nid)
                     {
                         keyByNid[nid] = key;
                     }
@@ -76,7 +76,8 @@ internal sealed partial class SqliteRoomEventStore
                 var groupOf = new Dictionary<long, long>(eventNids.Count);
                 foreach (var eventNid in eventNids)
                 {
-                    if (s.Command($"SELECT {groupColumn} FROM events WHERE event_nid = @n").With("@n", eventNid).ScalarInt64OrNull() is { } group)
+                    if (stateCache.Group(eventNid, point, n => s.Command($"SELECT {groupColumn} FROM events WHERE event_nid = @n").With("@n", n)
+                        .ScalarInt64OrNull()) is { } group)
                     {
                         groupOf[eventNid] = group;
                     }
@@ -86,16 +87,15 @@ internal sealed partial class SqliteRoomEventStore
                 var entriesOf = new Dictionary<long, Dictionary<long, long>>();
                 foreach (var group in groupOf.Values.Distinct())
                 {
-                    entriesOf[group] = SqliteStateGroups.LoadNids(s, group, keyByNid.Keys);
+                    entriesOf[group] = stateCache.Entries(group, keyByNid.Keys, (g, k) => SqliteStateGroups.LoadNids(s, g, k));
                 }
 
                 var stateEvents = new Dictionary<long, StoredEvent>();
                 foreach (var stateNid in entriesOf.Values.SelectMany(e => e.Values).Distinct())
                 {
-                    using var r = s.Command(EventSelect + " WHERE e.event_nid = @n").With("@n", stateNid).ExecuteReader();
-                    if (r.Read())
+                    if (stateCache.Event(stateNid, n => ReadEventByNid(s, n)) is { } stored)
                     {
-                        stateEvents[stateNid] = ReadEvent(r);
+                        stateEvents[stateNid] = stored;
                     }
                 }
 
@@ -117,6 +117,12 @@ internal sealed partial class SqliteRoomEventStore
                 return result;
             },
             cancellationToken);
+    }
+
+    private static StoredEvent? ReadEventByNid(SqliteSession s, long eventNid)
+    {
+        using var r = s.Command(EventSelect + " WHERE e.event_nid = @n").With("@n", eventNid).ExecuteReader();
+        return r.Read() ? ReadEvent(r) : null;
     }
 
     public Task<IReadOnlyList<StoredEvent>> GetEventsByTimestampAsync(

@@ -4,7 +4,7 @@ using Ranvier.Storage.Rooms;
 namespace Ranvier.Storage.Sqlite;
 
 /// <summary>Reads of rooms, events, state and the stream; the write path is in SqliteRoomEventStore.Persist.cs.</summary>
-internal sealed partial class SqliteRoomEventStore(SqliteWriteQueue writes, SqliteReadPool reads, SqliteRecentEvents recent, int maxStateChainLength) : IRoomEventStore
+internal sealed partial class SqliteRoomEventStore(SqliteWriteQueue writes, SqliteReadPool reads, SqliteRecentEvents recent, SqliteStateCache stateCache, int maxStateChainLength) : IRoomEventStore
 {
     internal const string EventSelect = """
         SELECT e.event_nid, e.event_id, r.room_id, e.type, e.state_key, e.sender, e.depth, e.origin_server_ts,

@@ -27,6 +27,7 @@ public sealed class SqliteStore : IRanvierStore
     private readonly SqliteSession _writer;
     private readonly SqliteReadPool _readers;
     private readonly SqliteRecentEvents _recentEvents = new(RecentEventsPerRoom, RecentRooms);
+    private readonly SqliteStateCache _stateCache = new();
 
     private SqliteStore(SqliteSession writer, SqliteStoreOptions options)
     {
@@ -37,7 +38,7 @@ public sealed class SqliteStore : IRanvierStore
         Accounts = new SqliteAccountStore(Writes, _readers, sessions);
         RegistrationTokens = new SqliteRegistrationTokenStore(Writes, _readers);
         ServerKeys = new SqliteServerKeyStore(Writes, _readers);
-        Rooms = new SqliteRoomEventStore(Writes, _readers, _recentEvents, options.MaxStateChainLength);
+        Rooms = new SqliteRoomEventStore(Writes, _readers, _recentEvents, _stateCache, options.MaxStateChainLength);
         UserData = new SqliteUserDataStore(Writes, _readers);
         RoomMemberships = new SqliteRoomMembershipStore(Writes, _readers);
         Media = new SqliteMediaStore(Writes, _readers);
@@ -106,7 +107,7 @@ public sealed class SqliteStore : IRanvierStore
     internal async Task<long> CacheBytesAsync() =>
         await Writes.ExecuteAsync(s => s.CacheBytes).ConfigureAwait(false) + _readers.IdleCacheBytes;
 
-    /// <summary>Empties SQLite's page caches (the writer's between two batches, then every reader's) and the recent events.</summary>
+    /// <summary>Empties SQLite's page caches (the writer's between two batches, then every reader's) and the in-memory caches.</summary>
     public async Task ReleaseMemoryAsync(CancellationToken cancellationToken)
     {
         await Writes.ExecuteAsync(s =>
@@ -116,6 +117,7 @@ public sealed class SqliteStore : IRanvierStore
         }, cancellationToken).ConfigureAwait(false);
         await _readers.ReleaseMemoryAsync(cancellationToken).ConfigureAwait(false);
         _recentEvents.Clear();
+        _stateCache.Clear();
     }
 
     public Task<T> InSnapshotAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
