@@ -39,10 +39,12 @@ internal sealed class SqliteSession : IDisposable
                 session.Execute("PRAGMA journal_mode = WAL");
                 session.Execute(options.Durability == SqliteDurability.Full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
                 session.Execute("PRAGMA foreign_keys = ON");
-                // Measured with bench/Ranvier.LoadBench (docs/benchmarks.md): the default checkpoint every 1,000 pages and
-                // 2 MB page cache made each group commit rewrite and re-read the same hot index pages; a checkpoint every
-                // 10,000 pages (about 40 MB of WAL) and a 16 MB cache for the one writer took sends from 300 to 440 a second.
-                session.Execute("PRAGMA wal_autocheckpoint = 10000");
+                // Measured with bench/Ranvier.LoadBench (docs/benchmarks.md): a 16 MB page cache for the one writer keeps
+                // group commits from re-reading the same hot index pages. Checkpoints run beside the writer
+                // (SqliteCheckpointer): a checkpoint inside a commit, and the WAL starting over from its beginning, made
+                // the commits around them wait 20-70 ms. The automatic one stays as a safety net for a WAL that reaches
+                // 50,000 pages (about 200 MB) under writes that never pause.
+                session.Execute("PRAGMA wal_autocheckpoint = 50000");
                 session.Execute("PRAGMA cache_size = -16384");
             }
 

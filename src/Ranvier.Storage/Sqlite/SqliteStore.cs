@@ -28,11 +28,13 @@ public sealed class SqliteStore : IRanvierStore
     private readonly SqliteReadPool _readers;
     private readonly SqliteRecentEvents _recentEvents = new(RecentEventsPerRoom, RecentRooms);
     private readonly SqliteStateCache _stateCache = new();
+    private readonly SqliteCheckpointer _checkpointer;
 
     private SqliteStore(SqliteSession writer, SqliteStoreOptions options)
     {
         _writer = writer;
-        Writes = new SqliteWriteQueue(writer, options.MaxBatchSize);
+        _checkpointer = new SqliteCheckpointer(options.Path, options);
+        Writes = new SqliteWriteQueue(writer, options.MaxBatchSize, _checkpointer.Written);
         _readers = new SqliteReadPool(options.Path, options);
         var sessions = new SqliteSessionCache();
         Accounts = new SqliteAccountStore(Writes, _readers, sessions);
@@ -103,6 +105,9 @@ public sealed class SqliteStore : IRanvierStore
 
     internal SqliteWriteQueue Writes { get; }
 
+    /// <summary>The checkpointer beside the writer (for tests).</summary>
+    internal SqliteCheckpointer Checkpointer => _checkpointer;
+
     /// <summary>Bytes of page cache held by the writer and the idle readers (for tests of <see cref="ReleaseMemoryAsync"/>).</summary>
     internal async Task<long> CacheBytesAsync() =>
         await Writes.ExecuteAsync(s => s.CacheBytes).ConfigureAwait(false) + _readers.IdleCacheBytes;
@@ -167,6 +172,7 @@ public sealed class SqliteStore : IRanvierStore
     {
         // Drain queued writes first: every accepted write either commits or fails its caller.
         await Writes.DisposeAsync().ConfigureAwait(false);
+        await _checkpointer.DisposeAsync().ConfigureAwait(false);
         _readers.Dispose();
         _writer.Dispose();
     }

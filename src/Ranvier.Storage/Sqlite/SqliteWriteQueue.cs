@@ -17,10 +17,17 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
     private readonly Task _loop;
     private long _commits;
 
-    public SqliteWriteQueue(SqliteSession session, int maxBatchSize)
+    private readonly Action? _afterCommit;
+
+    /// <summary>Starts the writer loop on <paramref name="session"/>.</summary>
+    /// <param name="session">The write connection, owned by the queue's loop from now on.</param>
+    /// <param name="maxBatchSize">The most work items one transaction holds.</param>
+    /// <param name="afterCommit">Called on the writer after each commit (it must be quick and not throw).</param>
+    public SqliteWriteQueue(SqliteSession session, int maxBatchSize, Action? afterCommit = null)
     {
         _session = session;
         _maxBatchSize = maxBatchSize;
+        _afterCommit = afterCommit;
         _loop = Task.Run(RunAsync);
     }
 
@@ -117,6 +124,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
         {
             _session.Command("COMMIT").ExecuteNonQuery();
             Interlocked.Increment(ref _commits);
+            _afterCommit?.Invoke();
         }
         catch (Exception e)
         {
