@@ -7,7 +7,9 @@ namespace Ranvier.Server.Services.Sync;
 /// summary and room account data; invited and knocked rooms with their stripped state. On an incremental sync only
 /// rooms with something new are looked at: events in the window, membership changes, or room account data.
 /// </summary>
-public sealed class RoomsSync(RoomSyncBuilder builder, SyncEventFormatter formatter, StrippedState strippedState, Ranvier.Storage.Rooms.IRoomEventStore store)
+public sealed class RoomsSync(
+    RoomSyncBuilder builder, SyncEventFormatter formatter, StrippedState strippedState, SyncChangeIndex changeIndex,
+    Ranvier.Storage.Rooms.IRoomEventStore store)
 {
     /// <summary>Adds the room sections of <paramref name="rooms"/> to <paramref name="response"/>.</summary>
     public async Task AddAsync(
@@ -20,8 +22,10 @@ public sealed class RoomsSync(RoomSyncBuilder builder, SyncEventFormatter format
         ArgumentNullException.ThrowIfNull(response);
         var request = window.Request;
         var upto = window.Upto.Stream;
+        // Which rooms have news: the change index knows when it holds the whole window, else the store is asked.
         var active = request.Since is { } since && since.Stream < upto
-            ? await store.GetRoomsWithEventsAsync(since.Stream, upto, cancellationToken).ConfigureAwait(false)
+            ? changeIndex.RoomsWithEvents(since.Stream, upto)
+                ?? await store.GetRoomsWithEventsAsync(since.Stream, upto, cancellationToken).ConfigureAwait(false)
             : null;
         foreach (var room in rooms)
         {

@@ -101,28 +101,55 @@ public sealed class SyncChangeIndex
         }
 
         var changes = SyncChanges.None;
+        return Visit(after, upto, change => changes |= Classify(change, userId, joinedRoomIds)) ? changes : SyncChanges.Unknown;
+    }
+
+    /// <summary>
+    /// The rooms with a room event in (<paramref name="after"/>, <paramref name="upto"/>], or null when the index does
+    /// not know every position there (then the store must be asked).
+    /// </summary>
+    public IReadOnlySet<string>? RoomsWithEvents(long after, long upto)
+    {
+        var rooms = new HashSet<string>(StringComparer.Ordinal);
+        return Visit(after, upto, change =>
+        {
+            if (change.Kind == Kind.RoomEvent)
+            {
+                rooms.Add(change.RoomId!);
+            }
+        }) ? rooms : null;
+    }
+
+    /// <summary>Shows every change recorded in (after, upto] to <paramref name="visit"/>; false when a position there is not known.</summary>
+    private bool Visit(long after, long upto, Action<Change> visit)
+    {
+        if (upto <= after)
+        {
+            return true;
+        }
+
         lock (_gate)
         {
             if (after < _floor || upto - after > Capacity)
             {
-                return SyncChanges.Unknown;
+                return false;
             }
 
             for (var position = after + 1; position <= upto; position++)
             {
                 if (!_changes.TryGetValue(position, out var recorded))
                 {
-                    return SyncChanges.Unknown;
+                    return false;
                 }
 
                 foreach (var change in recorded)
                 {
-                    changes |= Classify(change, userId, joinedRoomIds);
+                    visit(change);
                 }
             }
         }
 
-        return changes;
+        return true;
     }
 
     private static SyncChanges Classify(Change change, string userId, IReadOnlySet<string>? joinedRoomIds)

@@ -57,6 +57,21 @@ public sealed class SyncChangeIndexTests
     }
 
     [Fact]
+    public void The_rooms_with_events_of_a_window_are_known_only_when_every_position_is()
+    {
+        index.RoomEvent(11, "!a:x", null);
+        index.Receipt(12, "!b:x");
+        index.RoomEvent(13, "!b:x", Alice);
+        index.RoomEvent(15, "!c:x", null);
+
+        index.RoomsWithEvents(10, 13).ShouldBe(["!a:x", "!b:x"], ignoreOrder: true);
+        index.RoomsWithEvents(11, 12).ShouldBeEmpty("a receipt is not a room event");
+        index.RoomsWithEvents(13, 13).ShouldBeEmpty();
+        index.RoomsWithEvents(12, 15).ShouldBeNull("position 14 was never recorded");
+        index.RoomsWithEvents(5, 11).ShouldBeNull("positions before the index started are not known");
+    }
+
+    [Fact]
     public void Without_the_joined_rooms_every_room_counts_as_joined()
     {
         index.RoomEvent(11, "!b:x", null);
