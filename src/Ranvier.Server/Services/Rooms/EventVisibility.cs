@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Ranvier.Protocol.Events;
 using Ranvier.Storage.Rooms;
@@ -114,6 +115,11 @@ public sealed class EventVisibility(RoomEventReader reader)
 
     private static string? MembershipOf(StoredEvent? stored) => ContentString(stored, "membership");
 
+    /// <summary>
+    /// A string field of the event's content. Stored events never change and the store hands out the same instance of
+    /// a hot state event again and again (a member event checked for each new message), so the parse is remembered
+    /// with the instance, per field.
+    /// </summary>
     private static string? ContentString(StoredEvent? stored, string field)
     {
         if (stored is null)
@@ -121,6 +127,23 @@ public sealed class EventVisibility(RoomEventReader reader)
             return null;
         }
 
+        var parsed = ParsedFields.GetOrCreateValue(stored);
+        lock (parsed)
+        {
+            if (!parsed.TryGetValue(field, out var known))
+            {
+                known = ReadContentString(stored, field);
+                parsed[field] = known;
+            }
+
+            return known;
+        }
+    }
+
+    private static readonly ConditionalWeakTable<StoredEvent, Dictionary<string, string?>> ParsedFields = [];
+
+    private static string? ReadContentString(StoredEvent stored, string field)
+    {
         using var document = JsonDocument.Parse(stored.Json);
         return document.RootElement.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Object
             && content.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String
