@@ -8,7 +8,8 @@ namespace Ranvier.Storage.Sqlite;
 /// over from its beginning: the commits around both waited 20-70 ms (the send latency p99 of docs/benchmarks.md).
 /// Here the writer only signals that it committed. While writes go on, one passive checkpoint runs per
 /// <see cref="Interval"/> (it blocks neither the writer nor readers, and stops short of what a reader still needs), and
-/// the WAL only grows; once writes pause for an interval, a truncating checkpoint empties it. The writer keeps an
+/// the WAL only grows; once writes pause for an interval, a truncating checkpoint empties it if no reader is using the
+/// WAL at that moment (it never waits for one, so it never holds writes back). The writer keeps an
 /// automatic checkpoint with a far higher threshold as a safety net for writes that never pause.
 /// </summary>
 internal sealed class SqliteCheckpointer : IAsyncDisposable
@@ -26,6 +27,9 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
     public SqliteCheckpointer(string path, SqliteStoreOptions options)
     {
         _session = SqliteSession.Open(path, readOnly: false, options);
+        // Never wait: a truncating checkpoint that meets a reader (or the writer) gives up at once and is tried again at
+        // the next pause, instead of holding new writes back until that reader ends.
+        _session.Execute("PRAGMA busy_timeout = 0");
         _loop = Task.Run(RunAsync);
     }
 
