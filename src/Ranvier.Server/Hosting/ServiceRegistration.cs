@@ -71,6 +71,7 @@ internal static class ServiceRegistration
         .AddSingleton<SyncChangeIndex>()
         .AddSingleton<LazyMemberCache>()
         .AddSingleton<SyncMemberships>()
+        .AddSingleton<IReleasesMemory>(services => services.GetRequiredService<SyncMemberships>())
         .AddSingleton<SyncTimelineReader>()
         .AddSingleton<SyncStateReader>()
         .AddSingleton<SyncEventFormatter>()

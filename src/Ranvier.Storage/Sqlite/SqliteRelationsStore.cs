@@ -7,9 +7,10 @@ namespace Ranvier.Storage.Sqlite;
 /// <summary>
 /// Reads of event_redactions and event_relations (filled by <see cref="SqliteRoomEventStore"/> at persist time).
 /// ID lists travel as one JSON array parameter (<c>json_each</c>), so a page of events costs one statement per
-/// aggregation kind rather than one per event.
+/// aggregation kind rather than one per event. Recent events known to have neither (<see cref="SqliteRecentEvents.MayBeAnnotated"/>)
+/// are not looked up: a new message served to every woken sync costs no query for them.
 /// </summary>
-internal sealed class SqliteRelationsStore(SqliteReadPool reads) : IRoomRelationsStore
+internal sealed class SqliteRelationsStore(SqliteReadPool reads, SqliteRecentEvents recent) : IRoomRelationsStore
 {
     /// <summary>True when the child event <c>c</c> was redacted: its relationship is then broken (spec: "Aggregations of child events").</summary>
     private const string ChildNotRedacted = "NOT EXISTS (SELECT 1 FROM event_redactions x WHERE x.target_event_id = c.event_id)";
@@ -19,6 +20,7 @@ internal sealed class SqliteRelationsStore(SqliteReadPool reads) : IRoomRelation
     public Task<IReadOnlyDictionary<string, StoredEvent>> GetRedactionsAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(eventIds);
+        eventIds = recent.MayBeAnnotated(eventIds);
         if (eventIds.Count == 0)
         {
             return Task.FromResult<IReadOnlyDictionary<string, StoredEvent>>(new Dictionary<string, StoredEvent>());
@@ -107,6 +109,7 @@ internal sealed class SqliteRelationsStore(SqliteReadPool reads) : IRoomRelation
     public Task<BundledRelations> GetBundledRelationsAsync(string roomId, IReadOnlyList<string> parentIds, string? viewer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(parentIds);
+        parentIds = recent.MayBeAnnotated(parentIds);
         if (parentIds.Count == 0)
         {
             return Task.FromResult(BundledRelations.None);

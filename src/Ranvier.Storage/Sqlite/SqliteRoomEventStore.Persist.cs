@@ -11,7 +11,7 @@ internal sealed partial class SqliteRoomEventStore
     private const int PrevEdge = 0;
     private const int AuthEdge = 1;
 
-    public Task<PersistedEvent> PersistEventAsync(EventToPersist request, CancellationToken cancellationToken = default)
+    public async Task<PersistedEvent> PersistEventAsync(EventToPersist request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var hasState = request.Status is EventStatus.Accepted or EventStatus.SoftFailed;
@@ -20,24 +20,35 @@ internal sealed partial class SqliteRoomEventStore
             throw new ArgumentException($"A {request.Status} event needs the state before it.", nameof(request));
         }
 
-        return writes.ExecuteAsync(s => Persist(s, request, hasState), persisted => Committed(request, persisted), cancellationToken);
+        var written = await writes.ExecuteAsync(s => Persist(s, request, hasState), written => Committed(request, written), cancellationToken)
+            .ConfigureAwait(false);
+        return written.Event;
     }
 
-    /// <summary>A syncable event joins its room's tail of recent events once it has committed.</summary>
-    private void Committed(EventToPersist request, PersistedEvent persisted)
+    /// <summary>
+    /// What a persist wrote, for the views of committed data: whether redactions or relations of the event were
+    /// already stored (they can arrive first over federation), and the event it redacts or relates to, if any.
+    /// </summary>
+    private sealed record Written(PersistedEvent Event, bool Annotated, Annotations Annotates);
+
+    /// <summary>Once committed, the event's targets are marked as annotated and a syncable event joins its room's tail of recent events.</summary>
+    private void Committed(EventToPersist request, Written written)
     {
-        if (persisted.StreamPosition is null)
+        recent.Annotated(written.Annotates);
+        if (written.Event.StreamPosition is not { } position)
         {
             return;
         }
 
         var pdu = request.Event;
-        recent.Committed(new StoredEvent(
-            persisted.EventNid, pdu.EventId, pdu.RoomId, pdu.Type, pdu.StateKey, pdu.Sender, pdu.Depth, pdu.OriginServerTs, request.Status,
-            persisted.StreamPosition, request.CanonicalJson));
+        recent.Committed(
+            new StoredEvent(
+                written.Event.EventNid, pdu.EventId, pdu.RoomId, pdu.Type, pdu.StateKey, pdu.Sender, pdu.Depth, pdu.OriginServerTs, request.Status,
+                position, request.CanonicalJson),
+            written.Annotated);
     }
 
-    private PersistedEvent Persist(SqliteSession s, EventToPersist request, bool hasState)
+    private Written Persist(SqliteSession s, EventToPersist request, bool hasState)
     {
         var pdu = request.Event;
         var roomNid = GetOrCreateRoom(s, pdu.RoomId, request.RoomVersion.Id);
@@ -55,7 +66,8 @@ internal sealed partial class SqliteRoomEventStore
 
         long? stateBefore = hasState ? StoreState(s, roomNid, request.StateBefore!) : null;
         var eventNid = InsertEvent(s, request, roomNid, streamPos, stateBefore);
-        IndexRedactionAndRelation(s, request, roomNid, eventNid);
+        var annotates = IndexRedactionAndRelation(s, request, roomNid, eventNid);
+        var annotated = syncable && IsAnnotated(s, pdu.EventId);
         if (request.Transaction is { } txn)
         {
             InsertTransaction(s, txn, eventNid);
@@ -93,7 +105,7 @@ internal sealed partial class SqliteRoomEventStore
             }
         }
 
-        return new PersistedEvent(eventNid, streamPos);
+        return new Written(new PersistedEvent(eventNid, streamPos), annotated, annotates);
     }
 
     private static long GetOrCreateRoom(SqliteSession s, string roomId, string roomVersion)

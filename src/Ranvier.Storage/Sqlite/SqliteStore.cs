@@ -45,7 +45,7 @@ public sealed class SqliteStore : IRanvierStore
         RoomMemberships = new SqliteRoomMembershipStore(Writes, _readers);
         Media = new SqliteMediaStore(Writes, _readers);
         RoomDirectory = new SqliteRoomDirectoryStore(Writes, _readers);
-        Relations = new SqliteRelationsStore(_readers);
+        Relations = new SqliteRelationsStore(_readers, _recentEvents);
         ContentReports = new SqliteContentReportStore(Writes, _readers);
         Receipts = new SqliteReceiptStore(Writes, _readers);
         Presence = new SqlitePresenceStore(Writes, _readers);

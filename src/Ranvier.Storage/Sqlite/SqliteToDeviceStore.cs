@@ -137,6 +137,12 @@ internal sealed class SqliteToDeviceStore(SqliteWriteQueue writes, SqliteReadPoo
             cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<long?> GetHighestDeliveredAsync(string userId, string deviceId, CancellationToken cancellationToken = default) =>
+        reads.ReadAsync(
+            s => s.Command("SELECT MAX(delivered_pos) FROM to_device_messages WHERE user_id = @u AND device_id = @d")
+                .With("@u", userId).With("@d", deviceId).ExecuteScalar() is long highest ? highest : (long?)null,
+            cancellationToken);
+
     public Task<int> CountPendingAsync(string userId, string deviceId, CancellationToken cancellationToken = default) =>
         reads.ReadAsync(
             s => (int)s.Command("SELECT COUNT(*) FROM to_device_messages WHERE user_id = @u AND device_id = @d")

@@ -57,6 +57,9 @@ public interface IToDeviceStore
     /// </summary>
     Task<int> DeleteAcknowledgedAsync(string userId, string deviceId, long since, CancellationToken cancellationToken = default);
 
+    /// <summary>The highest <c>next_batch</c> position that carried one of the device's undeleted messages; null when none was carried.</summary>
+    Task<long?> GetHighestDeliveredAsync(string userId, string deviceId, CancellationToken cancellationToken = default);
+
     /// <summary>How many messages wait for the device (delivered or not).</summary>
     Task<int> CountPendingAsync(string userId, string deviceId, CancellationToken cancellationToken = default);
 }

@@ -95,6 +95,33 @@ public sealed class RelationsStoreTests : StoreTestBase
 
     [Theory]
     [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
+    public Task A_new_event_is_served_with_the_redactions_and_relations_stored_before_it_and_after_it(string engine) => WithStoreAsync(engine, async store =>
+    {
+        var room = await NewRoomAsync(store);
+        // Over federation a redaction and a relation can come before their target ($e4).
+        await room.SendAsync("m.room.redaction", "@bob:test", [], redacts: "$e4");
+        var earlyReference = await room.RelatedAsync("@bob:test", "m.reference", "$e4");
+        var early = await room.SendAsync("m.room.message", "@alice:test", []);
+        var late = await room.SendAsync("m.room.message", "@alice:test", []);
+        var plain = await room.SendAsync("m.room.message", "@alice:test", []);
+        early.ShouldBe("$e4");
+
+        (await store.Relations.GetRedactionsAsync([early, late, plain])).Keys.ShouldBe([early]);
+        var bundled = await store.Relations.GetBundledRelationsAsync(RoomId, [early, late, plain], null);
+        bundled.References.Keys.ShouldBe([early]);
+        bundled.References[early].ShouldBe([earlyReference]);
+
+        await room.SendAsync("m.room.redaction", "@bob:test", [], redacts: late);
+        var lateReference = await room.RelatedAsync("@bob:test", "m.reference", late);
+
+        (await store.Relations.GetRedactionsAsync([early, late, plain])).Keys.Order().ShouldBe([early, late]);
+        bundled = await store.Relations.GetBundledRelationsAsync(RoomId, [early, late, plain], null);
+        bundled.References.Keys.Order().ShouldBe([early, late]);
+        bundled.References[late].ShouldBe([lateReference]);
+    });
+
+    [Theory]
+    [MemberData(nameof(StoreEngines.All), MemberType = typeof(StoreEngines))]
     public Task Rejected_events_are_not_indexed(string engine) => WithStoreAsync(engine, async store =>
     {
         var room = await NewRoomAsync(store);

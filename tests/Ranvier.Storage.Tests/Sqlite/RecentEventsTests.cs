@@ -70,7 +70,7 @@ public sealed class RecentEventsTests
 
         foreach (var position in new long[] { 11, 13, 14, 17, 20, 21 })
         {
-            recent.Committed(Event("!a:test", position));
+            recent.Committed(Event("!a:test", position), annotated: false);
         }
 
         // It keeps 14, 17, 20 and 21, and so covers what follows 13.
@@ -86,10 +86,10 @@ public sealed class RecentEventsTests
     public void The_room_written_to_least_recently_makes_way_and_clearing_forgets_all()
     {
         var recent = new SqliteRecentEvents(eventsPerRoom: 4, rooms: 2);
-        recent.Committed(Event("!a:test", 1));
-        recent.Committed(Event("!b:test", 2));
-        recent.Committed(Event("!a:test", 3));
-        recent.Committed(Event("!c:test", 4));
+        recent.Committed(Event("!a:test", 1), annotated: false);
+        recent.Committed(Event("!b:test", 2), annotated: false);
+        recent.Committed(Event("!a:test", 3), annotated: false);
+        recent.Committed(Event("!c:test", 4), annotated: false);
 
         recent.TryGetLatest("!b:test", 1, 4, 10, out _).ShouldBeFalse();
         Positions(recent, "!a:test", 0, 4, 10).ShouldBe([3, 1]);
@@ -97,9 +97,30 @@ public sealed class RecentEventsTests
 
         recent.Clear();
         recent.TryGetLatest("!a:test", 0, 4, 10, out _).ShouldBeFalse();
-        recent.Committed(Event("!a:test", 5));
+        recent.Committed(Event("!a:test", 5), annotated: false);
         Positions(recent, "!a:test", 4, 5, 10).ShouldBe([5]);
         recent.TryGetLatest("!a:test", 2, 5, 10, out _).ShouldBeFalse("3 was forgotten");
+    }
+
+    [Fact]
+    public void Kept_events_never_annotated_need_no_lookup_of_redactions_or_relations()
+    {
+        var recent = new SqliteRecentEvents(eventsPerRoom: 3, rooms: 8);
+        recent.Committed(Event("!a:test", 1), annotated: false);
+        recent.Committed(Event("!a:test", 2), annotated: true);
+        recent.Committed(Event("!a:test", 3), annotated: false);
+        recent.Committed(Event("!a:test", 4), annotated: false);
+
+        // $e1 left the tail, $e2 had annotations when written, $e9 was never kept.
+        recent.MayBeAnnotated(["$e1", "$e2", "$e3", "$e4", "$e9"]).ShouldBe(["$e1", "$e2", "$e9"]);
+        recent.MayBeAnnotated(["$e3", "$e4"]).ShouldBeEmpty();
+
+        recent.Annotated(new Annotations(Redacts: "$e3", RelatesTo: null));
+        recent.Annotated(new Annotations(Redacts: null, RelatesTo: "$e9"));
+        recent.MayBeAnnotated(["$e3", "$e4"]).ShouldBe(["$e3"]);
+
+        recent.Clear();
+        recent.MayBeAnnotated(["$e4"]).ShouldBe(["$e4"], "a forgotten event may be annotated");
     }
 
     [Fact]

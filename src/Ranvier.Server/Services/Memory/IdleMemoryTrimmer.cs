@@ -9,10 +9,13 @@ namespace Ranvier.Server.Services.Memory;
 /// for as long as nothing allocates, and an idle server allocates almost nothing, so a server that once had a burst
 /// would keep its peak size for good. Every <see cref="Period"/> this looks at how many requests arrived: after a
 /// period with more than <see cref="BusyRequests"/> of them, the first period with fewer empties the store's page
-/// caches and runs one compacting, decommitting collection. Long-polling clients (one request per 30 s each) keep a
-/// small server below the threshold without making it look busy.
+/// caches and the server's own (<see cref="IReleasesMemory"/>) and runs one compacting, decommitting collection.
+/// Long-polling clients (one request per 30 s each) keep a small server below the threshold without making it look
+/// busy.
 /// </summary>
-internal sealed partial class IdleMemoryTrimmer(RequestActivity activity, IRanvierStore store, TimeProvider time, ILogger<IdleMemoryTrimmer> logger) : BackgroundService
+internal sealed partial class IdleMemoryTrimmer(
+    RequestActivity activity, IRanvierStore store, IEnumerable<IReleasesMemory> caches, TimeProvider time, ILogger<IdleMemoryTrimmer> logger)
+    : BackgroundService
 {
     /// <summary>How often the request count is looked at.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(20);
@@ -48,6 +51,11 @@ internal sealed partial class IdleMemoryTrimmer(RequestActivity activity, IRanvi
     {
         var before = Environment.WorkingSet;
         await store.ReleaseMemoryAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var cache in caches)
+        {
+            cache.ReleaseMemory();
+        }
+
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         if (OperatingSystem.IsLinux())

@@ -37,10 +37,12 @@ public sealed class EventVisibility(RoomEventReader reader)
 
         var memberKey = new StateKey(EventTypes.Member, userId);
         var store = reader.Store;
-        var viewer = await ViewerAsync(store, roomId, memberKey, cancellationToken).ConfigureAwait(false);
         var states = await store.GetStateEventsAtEventsAsync(
             candidates.Select(e => e.EventNid).ToList(), [VisibilityKey, memberKey], StatePoint.Before, cancellationToken).ConfigureAwait(false);
 
+        // The user's membership now matters only for events their membership at the event does not already show them
+        // (a joined user reading new messages never needs it), so it is read only then.
+        Viewer? viewer = null;
         var visible = new List<StoredEvent>(candidates.Count);
         foreach (var stored in candidates)
         {
@@ -51,26 +53,36 @@ public sealed class EventVisibility(RoomEventReader reader)
 
             var visibility = HistoryVisibilityOf(before.GetValueOrDefault(VisibilityKey));
             var membership = MembershipOf(before.GetValueOrDefault(memberKey));
-            var allowed = viewer.Allows(stored, visibility, membership);
-
-            // The spec's two exceptions look at the state after the event too: a history_visibility change is visible
-            // when either side allows it, and so is a change of the user's own membership.
-            if (!allowed && stored.Type == EventTypes.HistoryVisibility && stored.StateKey == string.Empty)
+            if (!Viewer.AllowsWhatever(visibility, membership))
             {
-                allowed = viewer.Allows(stored, HistoryVisibilityOf(stored), membership);
-            }
-            else if (!allowed && stored.Type == EventTypes.Member && stored.StateKey == userId)
-            {
-                allowed = viewer.Allows(stored, visibility, MembershipOf(stored));
+                viewer ??= await ViewerAsync(store, roomId, memberKey, cancellationToken).ConfigureAwait(false);
+                if (!IsVisible(viewer.Value, stored, userId, visibility, membership))
+                {
+                    continue;
+                }
             }
 
-            if (allowed)
-            {
-                visible.Add(stored);
-            }
+            visible.Add(stored);
         }
 
         return visible;
+    }
+
+    private static bool IsVisible(Viewer viewer, StoredEvent stored, string userId, string visibility, string? membership)
+    {
+        if (viewer.Allows(stored, visibility, membership))
+        {
+            return true;
+        }
+
+        // The spec's two exceptions look at the state after the event too: a history_visibility change is visible
+        // when either side allows it, and so is a change of the user's own membership.
+        if (stored.Type == EventTypes.HistoryVisibility && stored.StateKey == string.Empty)
+        {
+            return viewer.Allows(stored, HistoryVisibilityOf(stored), membership);
+        }
+
+        return stored.Type == EventTypes.Member && stored.StateKey == userId && viewer.Allows(stored, visibility, MembershipOf(stored));
     }
 
     /// <summary>Whether <paramref name="userId"/> may see one event (of the room it belongs to).</summary>
@@ -117,8 +129,9 @@ public sealed class EventVisibility(RoomEventReader reader)
 
     /// <summary>
     /// A string field of the event's content. Stored events never change and the store hands out the same instance of
-    /// a hot state event again and again (a member event checked for each new message), so the parse is remembered
-    /// with the instance, per field.
+    /// a hot state event again and again (a member event checked for each new message, by every woken sync at once),
+    /// so the parse is remembered with the instance. The remembered fields are never changed once published: a field
+    /// not known yet is added to a copy, so readers take no lock.
     /// </summary>
     private static string? ContentString(StoredEvent? stored, string field)
     {
@@ -127,20 +140,24 @@ public sealed class EventVisibility(RoomEventReader reader)
             return null;
         }
 
-        var parsed = ParsedFields.GetOrCreateValue(stored);
-        lock (parsed)
+        var known = ParsedFields.TryGetValue(stored, out var fields) ? fields : null;
+        if (known is not null)
         {
-            if (!parsed.TryGetValue(field, out var known))
+            foreach (var (name, value) in known)
             {
-                known = ReadContentString(stored, field);
-                parsed[field] = known;
+                if (ReferenceEquals(name, field) || name == field)
+                {
+                    return value;
+                }
             }
-
-            return known;
         }
+
+        var parsed = ReadContentString(stored, field);
+        ParsedFields.AddOrUpdate(stored, [.. known ?? [], (field, parsed)]);
+        return parsed;
     }
 
-    private static readonly ConditionalWeakTable<StoredEvent, Dictionary<string, string?>> ParsedFields = [];
+    private static readonly ConditionalWeakTable<StoredEvent, (string Field, string? Value)[]> ParsedFields = [];
 
     private static string? ReadContentString(StoredEvent stored, string field)
     {
@@ -157,6 +174,10 @@ public sealed class EventVisibility(RoomEventReader reader)
     /// </summary>
     private readonly record struct Viewer(bool JoinedNow, TopologicalPosition? JoinedUntil)
     {
+        /// <summary>Whether the state at the event alone shows it, whatever the user's membership now.</summary>
+        public static bool AllowsWhatever(string visibility, string? membership) =>
+            visibility == WorldReadable || membership == Memberships.Join;
+
         // Spec: "Server behaviour", rules 1 to 5, with the state at the event.
         public bool Allows(StoredEvent stored, string visibility, string? membership) =>
             visibility == WorldReadable

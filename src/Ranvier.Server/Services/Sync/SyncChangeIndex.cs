@@ -120,6 +120,18 @@ public sealed class SyncChangeIndex
         }) ? rooms : null;
     }
 
+    /// <summary>
+    /// True when every position in (<paramref name="after"/>, <paramref name="upto"/>] is known and none is a member
+    /// event of <paramref name="userId"/>: the user's memberships are the same at both ends. (Recorded room events are
+    /// local sends, which change a room's current state only at their own key.)
+    /// </summary>
+    public bool MembershipUnchanged(string userId, long after, long upto)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        var changed = false;
+        return Visit(after, upto, change => changed |= change.Kind == Kind.RoomEvent && change.UserId == userId) && !changed;
+    }
+
     /// <summary>Shows every change recorded in (after, upto] to <paramref name="visit"/>; false when a position there is not known.</summary>
     private bool Visit(long after, long upto, Action<Change> visit)
     {

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
+using Ranvier.Server.Services.Memory;
 using Ranvier.Protocol.Events;
 using Ranvier.Server.Services.Rooms;
 using Ranvier.Storage.Rooms;
@@ -32,13 +34,21 @@ public sealed record SyncRoom(string RoomId, SyncSection Section, StoredEvent Me
 /// rejoined inside the window is a joined room sent from scratch; rooms left or banned from since the token are in
 /// <c>leave</c>, on an initial sync only with <c>include_leave</c>; forgotten rooms never are.
 /// </summary>
-public sealed class SyncMemberships(IRoomEventStore store, IRoomMembershipStore membershipStore)
+public sealed class SyncMemberships(IRoomEventStore store, IRoomMembershipStore membershipStore, SyncChangeIndex changeIndex) : IReleasesMemory
 {
+    /// <summary>Memberships remembered across all users before the cache starts over.</summary>
+    public const int CachedMemberships = 100_000;
+
+    // Each user's memberships at the position of their latest sync: a woken sync reuses them when the change index
+    // shows no member event of the user since (the usual case), instead of reading them again.
+    private readonly ConcurrentDictionary<string, (long Position, IReadOnlyList<MembershipEvent> Memberships)> _cache = new(StringComparer.Ordinal);
+    private int _cachedCount;
+
     /// <summary>The rooms to consider for <paramref name="request"/> up to stream position <paramref name="upto"/>, in room-ID order.</summary>
     public async Task<IReadOnlyList<SyncRoom>> GetRoomsAsync(SyncRequest request, long upto, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var atUpto = await store.GetMembershipsAtAsync(request.UserId, upto, cancellationToken).ConfigureAwait(false);
+        var atUpto = await MembershipsAtAsync(request.UserId, upto, cancellationToken).ConfigureAwait(false);
         var since = request.Since?.Stream;
 
         // A room's membership changed in the window exactly when the user's latest member event by then lies in it.
@@ -95,6 +105,36 @@ public sealed class SyncMemberships(IRoomEventStore store, IRoomMembershipStore 
         }
 
         return rooms;
+    }
+
+    /// <summary>Forgets every remembered membership.</summary>
+    public void ReleaseMemory()
+    {
+        _cache.Clear();
+        Interlocked.Exchange(ref _cachedCount, 0);
+    }
+
+    /// <summary>The user's latest membership of each room at <paramref name="upto"/>, from the cache when nothing changed them.</summary>
+    private async Task<IReadOnlyList<MembershipEvent>> MembershipsAtAsync(string userId, long upto, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGetValue(userId, out var cached) && cached.Position <= upto && changeIndex.MembershipUnchanged(userId, cached.Position, upto))
+        {
+            return cached.Memberships;
+        }
+
+        var memberships = await store.GetMembershipsAtAsync(userId, upto, cancellationToken).ConfigureAwait(false);
+        if (cached.Memberships is not null && cached.Position > upto)
+        {
+            return memberships;
+        }
+
+        if (Interlocked.Add(ref _cachedCount, memberships.Count - (cached.Memberships?.Count ?? 0)) > CachedMemberships)
+        {
+            ReleaseMemory();
+        }
+
+        _cache[userId] = (upto, memberships);
+        return memberships;
     }
 
     /// <summary>

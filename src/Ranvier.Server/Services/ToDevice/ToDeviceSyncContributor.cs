@@ -24,11 +24,27 @@ public sealed class ToDeviceSyncContributor(IToDeviceStore store) : ISyncContrib
     public async ValueTask OnRequestAsync(SyncRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Since is { } since)
+        if (request.Since is not { } since)
         {
-            await store.DeleteAcknowledgedAsync(request.UserId, request.DeviceId, since.Stream, cancellationToken);
+            return;
         }
+
+        // Most syncs acknowledge nothing: the store is asked only when the device may have messages out (or this
+        // process has not seen it yet).
+        var inbox = _inboxes.Of(request.UserId, request.DeviceId);
+        if (!inbox.MayAwaitAcknowledgement(out var seen))
+        {
+            return;
+        }
+
+        await store.DeleteAcknowledgedAsync(request.UserId, request.DeviceId, since.Stream, cancellationToken);
+        var highest = seen.Known
+            ? (since.Stream >= seen.Mark ? (long?)null : seen.Mark)
+            : await store.GetHighestDeliveredAsync(request.UserId, request.DeviceId, cancellationToken);
+        inbox.Acknowledged(seen, highest ?? 0);
     }
+
+    private readonly DeliveredMessages _inboxes = new();
 
     // Devices whose last batch was capped (or not yet seen empty since): they may hold messages below any window.
     private readonly ConcurrentDictionary<(string UserId, string DeviceId), byte> _backlogged = new();
@@ -53,7 +69,14 @@ public sealed class ToDeviceSyncContributor(IToDeviceStore store) : ISyncContrib
             return;
         }
 
+        var inbox = _inboxes.Of(request.UserId, request.DeviceId);
+        inbox.Delivering();
         var messages = await store.TakePendingAsync(request.UserId, request.DeviceId, window.Upto.Stream, BatchLimit, cancellationToken);
+        if (messages.Count > 0)
+        {
+            inbox.Delivered(window.Upto.Stream);
+        }
+
         if (messages.Count == BatchLimit)
         {
             _backlogged[device] = 0;

@@ -57,6 +57,20 @@ public sealed class SyncChangeIndexTests
     }
 
     [Fact]
+    public void A_users_memberships_are_unchanged_only_when_every_position_is_known_and_none_is_their_member_event()
+    {
+        index.RoomEvent(11, "!a:x", "@bob:x");
+        index.RoomEvent(12, "!a:x", null);
+        index.RoomEvent(13, "!b:x", Alice);
+
+        index.MembershipUnchanged(Alice, 10, 12).ShouldBeTrue("others' joins and messages do not change hers");
+        index.MembershipUnchanged(Alice, 12, 12).ShouldBeTrue();
+        index.MembershipUnchanged(Alice, 12, 13).ShouldBeFalse();
+        index.MembershipUnchanged(Alice, 10, 14).ShouldBeFalse("14 is not known");
+        index.MembershipUnchanged("@bob:x", 11, 13).ShouldBeTrue();
+    }
+
+    [Fact]
     public void The_rooms_with_events_of_a_window_are_known_only_when_every_position_is()
     {
         index.RoomEvent(11, "!a:x", null);
