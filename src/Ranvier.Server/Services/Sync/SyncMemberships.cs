@@ -62,8 +62,12 @@ public sealed class SyncMemberships(IRoomEventStore store, IRoomMembershipStore 
             }
         }
 
-        var forgotten = (await membershipStore.GetForgottenRoomsAsync(request.UserId, cancellationToken).ConfigureAwait(false))
-            .ToHashSet(StringComparer.Ordinal);
+        // Forgotten rooms matter only for the left rooms this response could show (usually none).
+        var showsLeft = atUpto.Any(m => m.Membership is Memberships.Leave or Memberships.Ban
+            && (since is null ? request.Filter.Room.IncludeLeave : changes.ContainsKey(m.RoomId)));
+        var forgotten = showsLeft
+            ? (await membershipStore.GetForgottenRoomsAsync(request.UserId, cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal)
+            : [];
 
         var rooms = new List<SyncRoom>(atUpto.Count);
         foreach (var membership in atUpto)
@@ -119,6 +123,8 @@ public sealed class SyncMemberships(IRoomEventStore store, IRoomMembershipStore 
     {
         if (_cache.TryGetValue(userId, out var cached) && cached.Position <= upto && changeIndex.MembershipUnchanged(userId, cached.Position, upto))
         {
+            // Moved up to this position, so the next sync looks at the index from here.
+            _cache.TryUpdate(userId, (upto, cached.Memberships), cached);
             return cached.Memberships;
         }
 
