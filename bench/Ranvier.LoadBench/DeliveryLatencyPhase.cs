@@ -67,6 +67,10 @@ internal sealed class DeliveryLatencyPhase(BenchContext context)
         report.Add(Section, "samples", "samples", samples.Count);
         report.Add(Section, "missing", "missing", missing);
         report.AddLatency(Section, string.Empty, "send→sync", LatencySummary.Of(samples));
+
+        // Where the time goes: the PUT until the server answered it, and the first client to see each message.
+        report.AddLatency(Section, "put_", "send (PUT answered)", LatencySummary.Of(tracker.PutLatencies(WarmUpMessages)));
+        report.AddLatency(Section, "first_", "send→first client", LatencySummary.Of(tracker.FirstDeliveries(WarmUpMessages)));
         return missing;
     }
 
@@ -86,6 +90,7 @@ internal sealed class DeliveryLatencyPhase(BenchContext context)
                 tracker.MarkSent(seq);
                 var content = new JsonObject { ["msgtype"] = "m.text", ["body"] = "delivery " + seq.ToString(CultureInfo.InvariantCulture), ["seq"] = seq };
                 await context.Client.SendMessageAsync(sender, roomId, "d" + seq.ToString(CultureInfo.InvariantCulture), content, cancellationToken);
+                tracker.MarkAnswered(seq);
             }
         }
 
@@ -144,12 +149,25 @@ internal sealed class DeliveryLatencyPhase(BenchContext context)
         public int Messages => messages;
 
         private readonly long[] sentAt = new long[messages];
+        private readonly long[] answeredAt = new long[messages];
         private readonly long[][] receivedAt = Enumerable.Range(0, clients).Select(_ => new long[messages]).ToArray();
         private readonly int[] receivedCount = new int[clients];
 
         public bool AllReceived => Enumerable.Range(0, clients).All(i => Volatile.Read(ref receivedCount[i]) >= messages);
 
         public void MarkSent(int seq) => Volatile.Write(ref sentAt[seq], Stopwatch.GetTimestamp());
+
+        public void MarkAnswered(int seq) => Volatile.Write(ref answeredAt[seq], Stopwatch.GetTimestamp());
+
+        public IEnumerable<double> PutLatencies(int skip) =>
+            Enumerable.Range(skip, messages - skip).Where(seq => answeredAt[seq] != 0)
+                .Select(seq => Stopwatch.GetElapsedTime(sentAt[seq], answeredAt[seq]).TotalMilliseconds);
+
+        public IEnumerable<double> FirstDeliveries(int skip) =>
+            Enumerable.Range(skip, messages - skip)
+                .Select(seq => (Sent: sentAt[seq], First: receivedAt.Select(row => row[seq]).Where(t => t != 0).DefaultIfEmpty(0).Min()))
+                .Where(m => m.First != 0)
+                .Select(m => Stopwatch.GetElapsedTime(m.Sent, m.First).TotalMilliseconds);
 
         public void MarkReceived(int client, int seq, long timestamp)
         {

@@ -33,7 +33,6 @@ internal sealed class SqliteSession : IDisposable
             connection.Open();
             var session = new SqliteSession(connection);
             session.Execute($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}");
-            if (Environment.GetEnvironmentVariable("XMMAP") is { } mm) session.Execute($"PRAGMA mmap_size = {mm}");
             if (!readOnly)
             {
                 // WAL: readers never block the writer and the writer never blocks readers.

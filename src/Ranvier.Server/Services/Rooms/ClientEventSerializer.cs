@@ -27,6 +27,14 @@ public sealed record ClientEventOptions
     /// <summary>Set on the latest event of a thread served inside its root's aggregation: it bundles no thread of its own, so nesting stops.</summary>
     internal bool InsideThreadSummary { get; init; }
 
+    /// <summary>
+    /// Serves a message event with nothing reader-specific but its age (not redacted, no aggregations, not the
+    /// viewer's own) as a <see cref="PreShapedEvent"/>, whose JSON is written once for all readers. Such a node can
+    /// only be written out, not read as an object, and only the form without <c>room_id</c> is remembered; the sync
+    /// timeline sets it.
+    /// </summary>
+    internal bool PreShape { get; init; }
+
     public static ClientEventOptions Timeline { get; } = new() { IncludePrevContent = true, BundleAggregations = true };
 
     /// <summary>The timeline format for <paramref name="viewer"/>.</summary>
@@ -54,14 +62,14 @@ public sealed class ClientEventSerializer(RoomEventReader reader, IRoomRelations
     public async Task<JsonObject> SerializeAsync(StoredEvent stored, ClientEventOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        return (await SerializeAllAsync([stored], options, cancellationToken).ConfigureAwait(false))[0];
+        return (JsonObject)(await SerializeAllAsync([stored], options with { PreShape = false }, cancellationToken).ConfigureAwait(false))[0];
     }
 
-    private async Task<List<JsonObject>> SerializeAllAsync(IReadOnlyList<StoredEvent> events, ClientEventOptions options, CancellationToken cancellationToken)
+    private async Task<List<JsonNode>> SerializeAllAsync(IReadOnlyList<StoredEvent> events, ClientEventOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(options);
-        var result = new List<JsonObject>(events.Count);
+        var result = new List<JsonNode>(events.Count);
         if (events.Count == 0)
         {
             return result;
@@ -76,8 +84,15 @@ public sealed class ClientEventSerializer(RoomEventReader reader, IRoomRelations
         {
             var version = await reader.GetRoomVersionAsync(stored.RoomId, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"The room of stored event {stored.EventId} has no known version.");
-            var pdu = RoomEventReader.ToPdu(stored, version);
             var redaction = redactions.GetValueOrDefault(stored.EventId) is { } r && r.RoomId == stored.RoomId ? r : null;
+            if (options.PreShape && options.OmitRoomId && redaction is null && stored.StateKey is null && stored.Sender != options.Viewer
+                && !bundles.Concern(stored))
+            {
+                result.Add(PreShapedEvent.Create(stored, Age(stored.OriginServerTs), e => Shape(RoomEventReader.ToPdu(e, version), version, options)));
+                continue;
+            }
+
+            var pdu = RoomEventReader.ToPdu(stored, version);
             if (redaction is not null)
             {
                 pdu = Pdu.Parse(Redaction.Redact(pdu.Json, version), version, pdu.EventId);
@@ -123,17 +138,19 @@ public sealed class ClientEventSerializer(RoomEventReader reader, IRoomRelations
         // A thread's latest event carries its own aggregations (its edits) but no thread summary; edits carry none. So this stops.
         var latest = options.InsideThreadSummary ? [] : byRoom.Values.SelectMany(b => b.Threads.Values.Select(t => t.LatestEvent)).ToList();
         var edits = byRoom.Values.SelectMany(b => b.Replacements.Values).ToList();
-        var latestJson = await SerializeAllAsync(latest, options with { IncludePrevContent = false, InsideThreadSummary = true }, cancellationToken).ConfigureAwait(false);
-        var editJson = await SerializeAllAsync(edits, options with { IncludePrevContent = false, BundleAggregations = false }, cancellationToken).ConfigureAwait(false);
+        var latestJson = await SerializeAllAsync(latest, options with { IncludePrevContent = false, InsideThreadSummary = true, PreShape = false }, cancellationToken)
+            .ConfigureAwait(false);
+        var editJson = await SerializeAllAsync(edits, options with { IncludePrevContent = false, BundleAggregations = false, PreShape = false }, cancellationToken)
+            .ConfigureAwait(false);
         return new PageBundles(byRoom, ById(latest, latestJson), ById(edits, editJson));
     }
 
-    private static Dictionary<string, JsonObject> ById(List<StoredEvent> events, List<JsonObject> serialized)
+    private static Dictionary<string, JsonObject> ById(List<StoredEvent> events, List<JsonNode> serialized)
     {
         var byId = new Dictionary<string, JsonObject>(events.Count, StringComparer.Ordinal);
         for (var i = 0; i < events.Count; i++)
         {
-            byId[events[i].EventId] = serialized[i];
+            byId[events[i].EventId] = (JsonObject)serialized[i];
         }
 
         return byId;
@@ -181,6 +198,11 @@ public sealed class ClientEventSerializer(RoomEventReader reader, IRoomRelations
     {
         public static PageBundles None { get; } = new(
             new Dictionary<string, BundledRelations>(), new Dictionary<string, JsonObject>(), new Dictionary<string, JsonObject>());
+
+        /// <summary>Whether the page bundles anything under <paramref name="stored"/>.</summary>
+        public bool Concern(StoredEvent stored) =>
+            ByRoom.GetValueOrDefault(stored.RoomId) is { } bundle
+            && (bundle.Threads.ContainsKey(stored.EventId) || bundle.References.ContainsKey(stored.EventId) || bundle.Replacements.ContainsKey(stored.EventId));
     }
 
     /// <summary>The client-visible fields of an event (no hashes, signatures or DAG fields), with <c>unsigned.age</c>.</summary>
@@ -214,9 +236,11 @@ public sealed class ClientEventSerializer(RoomEventReader reader, IRoomRelations
             json["redacts"] = pdu.Redacts;
         }
 
-        json["unsigned"] = new JsonObject { ["age"] = Math.Max(0, time.GetUtcNow().ToUnixTimeMilliseconds() - pdu.OriginServerTs) };
+        json["unsigned"] = new JsonObject { ["age"] = Age(pdu.OriginServerTs) };
         return json;
     }
+
+    private long Age(long originServerTs) => Math.Max(0, time.GetUtcNow().ToUnixTimeMilliseconds() - originServerTs);
 
     private async Task AddPreviousStateAsync(JsonObject unsigned, Pdu pdu, CancellationToken cancellationToken)
     {

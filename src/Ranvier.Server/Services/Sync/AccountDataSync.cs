@@ -17,9 +17,15 @@ public sealed class AccountDataSync(AccountDataService accountData)
     {
         ArgumentNullException.ThrowIfNull(window);
         var filter = window.Request.Filter;
-        var records = await accountData.ChangedAfterAsync(window.Request.UserId, window.From?.Stream ?? 0, cancellationToken).ConfigureAwait(false);
         var global = new JsonArray();
         var byRoom = new Dictionary<string, JsonArray>(StringComparer.Ordinal);
+        if (window.From is not null && !window.Changes.MayInclude(SyncChanges.AccountData))
+        {
+            // The change index knows the window, and the user wrote no account data in it.
+            return (global, byRoom);
+        }
+
+        var records = await accountData.ChangedAfterAsync(window.Request.UserId, window.From?.Stream ?? 0, cancellationToken).ConfigureAwait(false);
 
         // A write after Upto belongs to the next sync: its position is above this next_batch.
         foreach (var record in records.Where(r => r.StreamPosition <= window.Upto.Stream))

@@ -28,6 +28,9 @@ public enum SyncChanges
 
     /// <summary>Anyone's presence (the index does not know who shares rooms with the user).</summary>
     Presence = 32,
+
+    /// <summary>The user's account data, global or of a room (always with <see cref="Rooms"/>).</summary>
+    AccountData = 64,
 }
 
 /// <summary>Reading <see cref="SyncChanges"/> the way the parts of /sync need it.</summary>
@@ -171,7 +174,7 @@ public sealed class SyncChangeIndex
         {
             Kind.RoomEvent when change.UserId == userId => SyncChanges.Rooms | SyncChanges.Members,
             Kind.RoomEvent when joined => change.UserId is null ? SyncChanges.Rooms : SyncChanges.Rooms | SyncChanges.Members,
-            Kind.AccountData when change.UserId == userId => SyncChanges.Rooms,
+            Kind.AccountData when change.UserId == userId => SyncChanges.Rooms | SyncChanges.AccountData,
             Kind.Receipt when joined => SyncChanges.Receipts,
             Kind.ToDevice when change.UserId == userId => SyncChanges.ToDevice,
             Kind.Presence => SyncChanges.Presence,

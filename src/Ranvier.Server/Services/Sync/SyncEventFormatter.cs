@@ -29,7 +29,13 @@ public sealed class SyncEventFormatter(ClientEventSerializer serializer, RoomEve
             return Project(request, await FederationAsync(events, cancellationToken).ConfigureAwait(false));
         }
 
-        var options = ClientEventOptions.TimelineFor(request.UserId) with { OmitRoomId = true };
+        // Events are only written out from here, so those with nothing reader-specific are shaped once for every reader,
+        // unless event_fields has to pick fields out of each.
+        var options = ClientEventOptions.TimelineFor(request.UserId) with
+        {
+            OmitRoomId = true,
+            PreShape = EventFieldProjection.For(request.Filter.EventFields) is null,
+        };
         var json = await serializer.SerializeAsync(events, options, cancellationToken).ConfigureAwait(false);
         var own = events.Where(e => e.Sender == request.UserId).Select(e => e.EventNid).ToList();
         if (own.Count > 0)

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -11,12 +12,18 @@ namespace Ranvier.Server.Services.Sync;
 /// </summary>
 public static class SyncResponseWriter
 {
+    /// <summary>
+    /// Non-ASCII text is written as it is, not as \u escapes (as the other endpoints serve it): the body is only ever
+    /// served as application/json, and is smaller for every script but Latin.
+    /// </summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Writes the response into <paramref name="body"/> (the server's own buffers) and sends it.</summary>
     public static async Task WriteAsync(SyncResponse response, PipeWriter body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(body);
-        using (var writer = new Utf8JsonWriter(body))
+        using (var writer = new Utf8JsonWriter(body, WriterOptions))
         {
             Write(response, writer);
         }

@@ -30,6 +30,32 @@ public sealed class SyncTimelineTests : RoomTestBase
     }
 
     [Fact]
+    public async Task Every_reader_gets_an_event_shaped_as_the_event_endpoint_serves_it_without_room_id()
+    {
+        var roomId = await Client.CreateRoomAsync(alice, """{"preset":"public_chat"}""");
+        await Client.JoinAsync(bob, roomId);
+        await Client.JoinAsync(carol, roomId);
+        var bobFirst = await Client.SyncAsync(bob);
+        var carolFirst = await Client.SyncAsync(carol);
+        var sent = await Client.SendTextAsync(alice, roomId, "héllo \"world\" \u2603");
+
+        var served = await (await Client.GetWithTokenAsync($"{RoomClient.Room(roomId)}/event/{Uri.EscapeDataString(sent)}", bob)).ShouldBeOkJsonAsync();
+        foreach (var (token, since) in new[] { (bob, bobFirst.NextBatch()), (carol, carolFirst.NextBatch()), (bob, bobFirst.NextBatch()) })
+        {
+            var synced = (await Client.SyncAsync(token, since: since)).RequireRoom(roomId).Events("timeline").Single(e => e.GetProperty("event_id").GetString() == sent);
+            var names = synced.EnumerateObject().Select(p => p.Name).ToList();
+            names.ShouldBe(served.EnumerateObject().Select(p => p.Name).Where(n => n != "room_id").ToList());
+            foreach (var name in names.Where(n => n != "unsigned"))
+            {
+                synced.GetProperty(name).GetRawText().ShouldBe(served.GetProperty(name).GetRawText(), name);
+            }
+
+            synced.GetProperty("unsigned").EnumerateObject().Select(p => p.Name).ShouldBe(["age"]);
+            synced.GetProperty("unsigned").GetProperty("age").GetInt64().ShouldBeGreaterThanOrEqualTo(0);
+        }
+    }
+
+    [Fact]
     public async Task An_initial_sync_of_a_long_room_is_limited_and_its_prev_batch_reaches_the_start()
     {
         var roomId = await Client.CreateRoomAsync(alice);

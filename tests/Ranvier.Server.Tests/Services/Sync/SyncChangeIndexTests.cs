@@ -39,7 +39,7 @@ public sealed class SyncChangeIndexTests
 
         index.Describe(Alice, AlicesRooms, 10, 11).ShouldBe(SyncChanges.Rooms);
         index.Describe(Alice, AlicesRooms, 11, 12).ShouldBe(SyncChanges.Rooms | SyncChanges.Members);
-        index.Describe(Alice, AlicesRooms, 12, 13).ShouldBe(SyncChanges.Rooms);
+        index.Describe(Alice, AlicesRooms, 12, 13).ShouldBe(SyncChanges.Rooms | SyncChanges.AccountData);
         index.Describe(Alice, AlicesRooms, 13, 14).ShouldBe(SyncChanges.Rooms | SyncChanges.Members);
     }
 
