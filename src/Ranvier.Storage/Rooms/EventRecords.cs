@@ -17,7 +17,8 @@ namespace Ranvier.Storage.Rooms;
 /// this event itself as its base. <paramref name="Transaction"/> records the client transaction that created a local
 /// event, in the same transaction as the event, so a retried request finds it. <paramref name="Push"/> is what push rules
 /// decided for a new local event (written only when the event gets a stream position), so the counts a /sync reads
-/// always include the events it shows.
+/// always include the events it shows. <paramref name="BuiltHere"/> says the event was built by this server just now:
+/// no one has seen its ID yet, so no stored redaction or relation can name it (events from elsewhere are checked).
 /// </summary>
 public sealed record EventToPersist(
     Pdu Event,
@@ -28,7 +29,8 @@ public sealed record EventToPersist(
     bool Backfilled = false,
     StateInput? CurrentStateAfter = null,
     ClientTransaction? Transaction = null,
-    Push.EventPush? Push = null);
+    Push.EventPush? Push = null,
+    bool BuiltHere = false);
 
 /// <summary>
 /// A client's transaction ID for an event it sent (spec: client-server API, "Transaction identifiers"): scoped to

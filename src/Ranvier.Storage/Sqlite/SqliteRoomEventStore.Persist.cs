@@ -67,7 +67,7 @@ internal sealed partial class SqliteRoomEventStore
         long? stateBefore = hasState ? StoreState(s, roomNid, request.StateBefore!) : null;
         var eventNid = InsertEvent(s, request, roomNid, streamPos, stateBefore);
         var annotates = IndexRedactionAndRelation(s, request, roomNid, eventNid);
-        var annotated = syncable && IsAnnotated(s, pdu.EventId);
+        var annotated = syncable && !request.BuiltHere && IsAnnotated(s, pdu.EventId);
         if (request.Transaction is { } txn)
         {
             InsertTransaction(s, txn, eventNid);
