@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Ranvier.Protocol.Events;
 using Ranvier.Protocol.Identifiers;
@@ -35,13 +36,13 @@ public sealed partial class EventPushEvaluator(
         {
             var audience = await audiences.GetAsync(pdu.RoomId, version, cancellationToken).ConfigureAwait(false);
             var facts = new PushRoomFacts(audience.JoinedCount, audience.PowerLevels.UserLevel(pdu.Sender), audience.PowerLevels.Notifications);
-            var actions = new List<UserPushAction>();
+            var actions = new List<UserPushAction>(audience.LocalMembers.Count);
             foreach (var (userId, displayName) in Recipients(pdu, audience))
             {
                 var evaluator = await rules.GetEvaluatorAsync(userId, cancellationToken).ConfigureAwait(false);
-                if (evaluator.FindMatch(pdu.Json, facts, displayName) is { } rule && PushActions.Notifies(rule.Actions))
+                if (evaluator.FindMatch(pdu.Json, facts, displayName) is { } rule && OutcomeOf(rule) is { Notifies: true } outcome)
                 {
-                    actions.Add(new UserPushAction(userId, PushActions.Highlights(rule.Actions), PushAction.ToJsonArray(rule.Actions).ToJsonString()));
+                    actions.Add(new UserPushAction(userId, outcome.Highlights, outcome.ActionsJson));
                 }
             }
 
@@ -53,6 +54,18 @@ public sealed partial class EventPushEvaluator(
             return null;
         }
     }
+
+    /// <summary>
+    /// What a matched rule means for the store, worked out once per rule instance: rules never change, and each user's
+    /// compiled rules serve every event until the user changes them, so the same few instances match again and again.
+    /// </summary>
+    private static RuleOutcome OutcomeOf(PushRule rule) =>
+        Outcomes.GetValue(rule, static r => new RuleOutcome(
+            PushActions.Notifies(r.Actions), PushActions.Highlights(r.Actions), PushAction.ToJsonArray(r.Actions).ToJsonString()));
+
+    private static readonly ConditionalWeakTable<PushRule, RuleOutcome> Outcomes = [];
+
+    private sealed record RuleOutcome(bool Notifies, bool Highlights, string ActionsJson);
 
     private IEnumerable<(string UserId, string? DisplayName)> Recipients(Pdu pdu, RoomPushAudience audience)
     {
