@@ -7,7 +7,7 @@ namespace Ranvier.Protocol.Push;
 /// <summary>
 /// A user's ruleset compiled for evaluation (spec: client-server API "Push Rules"): kinds in priority order, disabled
 /// rules dropped, globs and property paths parsed once. Build one per ruleset and reuse it for every event until the
-/// rules change; <see cref="FindMatch"/> only reads, so one instance serves concurrent callers.
+/// rules change; <see cref="FindMatch(PushEvent, PushRoomFacts, string?)"/> only reads, so one instance serves concurrent callers.
 /// </summary>
 public sealed class PushRuleEvaluator
 {
@@ -38,11 +38,18 @@ public sealed class PushRuleEvaluator
     /// sender, room_id, state_key …) for a user whose display name in the room is <paramref name="displayName"/>, or
     /// null when none does (then the event must not notify).
     /// </summary>
-    public PushRule? FindMatch(JsonObject pushEvent, PushRoomFacts room, string? displayName)
+    public PushRule? FindMatch(JsonObject pushEvent, PushRoomFacts room, string? displayName) =>
+        FindMatch(new PushEvent(pushEvent), room, displayName);
+
+    /// <summary>
+    /// As <see cref="FindMatch(JsonObject, PushRoomFacts, string?)"/>, for an event evaluated for many users: pass the
+    /// same <paramref name="pushEvent"/> for each of them so that its properties are read once.
+    /// </summary>
+    public PushRule? FindMatch(PushEvent pushEvent, PushRoomFacts room, string? displayName)
     {
         ArgumentNullException.ThrowIfNull(pushEvent);
         ArgumentNullException.ThrowIfNull(room);
-        var input = new MatchInput(pushEvent, room, displayName, StringAt(pushEvent, "content", "body"));
+        var input = new MatchInput(pushEvent, room, displayName);
         foreach (var rule in _rules)
         {
             if (rule.Test(input))
@@ -54,24 +61,35 @@ public sealed class PushRuleEvaluator
         return null;
     }
 
-    private static Func<MatchInput, bool> CompileTest(PushRuleKind kind, PushRule rule)
+    private static Test CompileTest(PushRuleKind kind, PushRule rule)
     {
         switch (kind)
         {
             case PushRuleKind.Content:
                 var pattern = Glob.Compile(rule.Pattern ?? string.Empty);
-                return input => input.Body is { } body && pattern.MatchesWord(body);
+                return (in MatchInput input) => input.Event.Body is { } body && pattern.MatchesWord(body);
             case PushRuleKind.Room:
-                return input => string.Equals(StringAt(input.Event, "room_id"), rule.RuleId, StringComparison.Ordinal);
+                return (in MatchInput input) => string.Equals(input.Event.RoomId, rule.RuleId, StringComparison.Ordinal);
             case PushRuleKind.Sender:
-                return input => string.Equals(StringAt(input.Event, "sender"), rule.RuleId, StringComparison.Ordinal);
+                return (in MatchInput input) => string.Equals(input.Event.Sender, rule.RuleId, StringComparison.Ordinal);
             default:
                 var conditions = (rule.Conditions ?? []).Select(CompileCondition).ToArray();
-                return input => Array.TrueForAll(conditions, condition => condition(input));
+                return (in MatchInput input) =>
+                {
+                    foreach (var condition in conditions)
+                    {
+                        if (!condition(input))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                };
         }
     }
 
-    private static Func<MatchInput, bool> CompileCondition(PushCondition condition)
+    private static Test CompileCondition(PushCondition condition)
     {
         switch (condition)
         {
@@ -79,30 +97,43 @@ public sealed class PushRuleEvaluator
                 var glob = Glob.Compile(match.Pattern);
                 if (match.Key == BodyKey)
                 {
-                    return input => input.Body is { } body && glob.MatchesWord(body);
+                    return (in MatchInput input) => input.Event.Body is { } body && glob.MatchesWord(body);
                 }
 
                 var matchPath = PropertyPath.Parse(match.Key);
-                return input => matchPath.TryResolve(input.Event, out var value) && value is JsonValue v &&
-                    v.GetValueKind() == JsonValueKind.String && glob.IsMatch(v.GetValue<string>());
+                var matchKey = match.Key;
+                return (in MatchInput input) => input.Event.StringAt(matchKey, matchPath) is { } value && glob.IsMatch(value);
             case EventPropertyIsCondition propertyIs:
                 var isPath = PropertyPath.Parse(propertyIs.Key);
-                return input => isPath.TryResolve(input.Event, out var value) && ScalarEquals(value, propertyIs.Value);
+                return (in MatchInput input) => isPath.TryResolve(input.Event.Json, out var value) && ScalarEquals(value, propertyIs.Value);
             case EventPropertyContainsCondition contains:
                 var containsPath = PropertyPath.Parse(contains.Key);
-                return input => containsPath.TryResolve(input.Event, out var value) && value is JsonArray array &&
-                    array.Any(item => ScalarEquals(item, contains.Value));
+                return (in MatchInput input) => containsPath.TryResolve(input.Event.Json, out var value) && value is JsonArray array &&
+                    ArrayContains(array, contains.Value);
             case ContainsDisplayNameCondition:
-                return input => !string.IsNullOrEmpty(input.DisplayName) && input.Body is { } body &&
+                return (in MatchInput input) => !string.IsNullOrEmpty(input.DisplayName) && input.Event.Body is { } body &&
                     Glob.Literal(input.DisplayName).MatchesWord(body);
             case RoomMemberCountCondition count:
-                return input => count.Matches(input.Room.MemberCount);
+                return (in MatchInput input) => count.Matches(input.Room.MemberCount);
             case SenderNotificationPermissionCondition permission:
-                return input => input.Room.SenderMayNotify(permission.Key);
+                return (in MatchInput input) => input.Room.SenderMayNotify(permission.Key);
             default:
                 // "Unrecognised conditions MUST NOT match any events."
-                return static _ => false;
+                return static (in MatchInput _) => false;
         }
+    }
+
+    private static bool ArrayContains(JsonArray array, JsonNode? expected)
+    {
+        foreach (var item in array)
+        {
+            if (ScalarEquals(item, expected))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Exact equality of non-compound canonical JSON values: same type, same value, no casts ("1" is not 1, 1 is not true).
@@ -133,18 +164,9 @@ public sealed class PushRuleEvaluator
         };
     }
 
-    private static string? StringAt(JsonObject root, params ReadOnlySpan<string> names)
-    {
-        JsonNode? node = root;
-        foreach (var name in names)
-        {
-            node = (node as JsonObject)?[name];
-        }
+    private readonly record struct MatchInput(PushEvent Event, PushRoomFacts Room, string? DisplayName);
 
-        return JsonNodeValues.GetString(node);
-    }
+    private delegate bool Test(in MatchInput input);
 
-    private sealed record MatchInput(JsonObject Event, PushRoomFacts Room, string? DisplayName, string? Body);
-
-    private sealed record CompiledRule(PushRule Rule, PushRuleKind Kind, Func<MatchInput, bool> Test);
+    private sealed record CompiledRule(PushRule Rule, PushRuleKind Kind, Test Test);
 }

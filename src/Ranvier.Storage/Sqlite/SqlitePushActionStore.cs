@@ -53,7 +53,7 @@ internal sealed class SqlitePushActionStore(SqliteReadPool reads) : IPushActionS
                 INSERT INTO event_push_groups (stream_pos, event_nid, room_nid, thread_id, highlight, actions_json, users)
                 VALUES (@p, @e, @r, @t, @h, @a, @users)
                 """).With("@p", streamPos).With("@e", eventNid).With("@r", roomNid).With("@t", push.ThreadId)
-                .With("@h", group.Key.Highlight ? 1 : 0).With("@a", group.Key.ActionsJson).With("@users", $"\n{string.Join('\n', users)}\n")
+                .With("@h", group.Key.Highlight ? 1 : 0).With("@a", group.Key.ActionsJson).With("@users", string.Concat("\n", string.Join('\n', users), "\n"))
                 .ExecuteNonQuery();
 
             // WHERE true: an upsert's SELECT needs a WHERE so that ON CONFLICT is not read as a join constraint.
@@ -159,7 +159,45 @@ internal sealed class SqlitePushActionStore(SqliteReadPool reads) : IPushActionS
                 """).With("@u", userId).With("@needle", Needle(userId)).With("@after", after).With("@limit", limit)),
             cancellationToken);
 
+    /// <summary>
+    /// <paramref name="values"/> as a JSON array of strings. Values with nothing to escape (every user ID this server
+    /// makes) are written straight into the one string; others go through the JSON writer.
+    /// </summary>
     private static string JsonArrayOf(string[] values)
+    {
+        var length = 2 + Math.Max(0, values.Length - 1);
+        foreach (var value in values)
+        {
+            if (value.AsSpan().ContainsAny(NeedsEscaping))
+            {
+                return EscapedJsonArrayOf(values);
+            }
+
+            length += value.Length + 2;
+        }
+
+        return string.Create(length, values, static (span, values) =>
+        {
+            span[0] = '[';
+            var at = 1;
+            foreach (var value in values)
+            {
+                if (at > 1)
+                {
+                    span[at++] = ',';
+                }
+
+                span[at++] = '"';
+                value.CopyTo(span[at..]);
+                at += value.Length;
+                span[at++] = '"';
+            }
+
+            span[at] = ']';
+        });
+    }
+
+    private static string EscapedJsonArrayOf(string[] values)
     {
         var buffer = new ArrayBufferWriter<byte>(values.Length * 32);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -175,6 +213,10 @@ internal sealed class SqlitePushActionStore(SqliteReadPool reads) : IPushActionS
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    // What a JSON string cannot hold as it is: the quote, the backslash and the control characters.
+    private static readonly SearchValues<char> NeedsEscaping = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000B\f\r\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F");
 
     /// <summary>How a user ID appears inside a group row's <c>users</c>.</summary>
     private static string Needle(string userId) => $"\n{userId}\n";

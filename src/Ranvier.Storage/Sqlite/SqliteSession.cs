@@ -57,7 +57,11 @@ internal sealed class SqliteSession : IDisposable
         }
     }
 
-    /// <summary>The cached command for <paramref name="sql"/>, its parameters cleared.</summary>
+    /// <summary>
+    /// The cached command for <paramref name="sql"/>, its parameters unset: the parameter objects stay with the command
+    /// and <see cref="SqliteCommandExtensions.With"/> gives them this use's values, so a statement run again and again
+    /// allocates no new ones. One left unset makes the statement fail, as a missing one would.
+    /// </summary>
     public SqliteCommand Command(string sql)
     {
         if (!_commands.TryGetValue(sql, out var command))
@@ -67,7 +71,11 @@ internal sealed class SqliteSession : IDisposable
             _commands.Add(sql, command);
         }
 
-        command.Parameters.Clear();
+        foreach (SqliteParameter parameter in command.Parameters)
+        {
+            parameter.Value = null;
+        }
+
         return command;
     }
 
@@ -107,9 +115,20 @@ internal sealed class SqliteSession : IDisposable
 /// <summary>Small helpers that keep the stores' SQL code short.</summary>
 internal static class SqliteCommandExtensions
 {
+    /// <summary>Sets parameter <paramref name="name"/> (null for SQL NULL), reusing the command's parameter object of that name.</summary>
     public static SqliteCommand With(this SqliteCommand command, string name, object? value)
     {
-        command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        var parameters = command.Parameters;
+        var index = parameters.IndexOf(name);
+        if (index >= 0)
+        {
+            parameters[index].Value = value ?? DBNull.Value;
+        }
+        else
+        {
+            parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
         return command;
     }
 

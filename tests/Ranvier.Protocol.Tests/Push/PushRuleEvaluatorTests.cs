@@ -60,6 +60,31 @@ public sealed class PushRuleEvaluatorTests
     }
 
     [Fact]
+    public void One_push_event_serves_every_recipient_with_their_own_rules()
+    {
+        // The event's properties are read once and remembered; each user's match still depends on their own rules.
+        var mentionsAlice = new JsonObject { ["m.mentions"] = new JsonObject { ["user_ids"] = new JsonArray(Alice) } };
+        var shared = new PushEvent(Message("hi alice", mentionsAlice));
+        var carolRules = PushRuleEvaluator.Compile(DefaultPushRules.For("@carol:example.org"));
+
+        Defaults.FindMatch(shared, Group, "Alice")!.RuleId.ShouldBe(DefaultPushRules.IsUserMention);
+        carolRules.FindMatch(shared, Group, "Carol")!.RuleId.ShouldBe(DefaultPushRules.Message);
+        carolRules.FindMatch(shared, OneToOne, "Carol")!.RuleId.ShouldBe(DefaultPushRules.RoomOneToOne);
+        Defaults.FindMatch(shared, Group, "Alice")!.RuleId.ShouldBe(DefaultPushRules.IsUserMention);
+        shared.Body.ShouldBe("hi alice");
+        shared.Sender.ShouldBe(Bob);
+        shared.RoomId.ShouldBe(Room);
+    }
+
+    [Fact]
+    public void A_body_that_is_not_a_string_matches_no_body_pattern()
+    {
+        var ev = Event("m.room.message", new { msgtype = "m.text", body = 42 });
+        new PushEvent(ev).Body.ShouldBeNull();
+        Match(ev).ShouldBe(DefaultPushRules.Message);
+    }
+
+    [Fact]
     public void One_to_one_rooms_use_the_one_to_one_rules()
     {
         Match(Message("hello"), OneToOne).ShouldBe(DefaultPushRules.RoomOneToOne);

@@ -37,10 +37,11 @@ public sealed partial class EventPushEvaluator(
             var audience = await audiences.GetAsync(pdu.RoomId, version, cancellationToken).ConfigureAwait(false);
             var facts = new PushRoomFacts(audience.JoinedCount, audience.PowerLevels.UserLevel(pdu.Sender), audience.PowerLevels.Notifications);
             var actions = new List<UserPushAction>(audience.LocalMembers.Count);
+            var pushEvent = new PushEvent(pdu.Json);
             foreach (var (userId, displayName) in Recipients(pdu, audience))
             {
                 var evaluator = await rules.GetEvaluatorAsync(userId, cancellationToken).ConfigureAwait(false);
-                if (evaluator.FindMatch(pdu.Json, facts, displayName) is { } rule && OutcomeOf(rule) is { Notifies: true } outcome)
+                if (evaluator.FindMatch(pushEvent, facts, displayName) is { } rule && OutcomeOf(rule) is { Notifies: true } outcome)
                 {
                     actions.Add(new UserPushAction(userId, outcome.Highlights, outcome.ActionsJson));
                 }
