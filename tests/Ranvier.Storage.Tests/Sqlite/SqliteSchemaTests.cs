@@ -30,6 +30,25 @@ public sealed class SqliteSchemaTests
     }
 
     [Fact]
+    public async Task Edges_are_indexed_only_where_they_wait_for_a_missing_event()
+    {
+        // Version 23 dropped the two edge indexes no query reads: each new event wrote to both.
+        await using var engine = new SqliteStoreEngine();
+        await using var store = await engine.OpenSqliteAsync();
+        using var db = engine.OpenRaw();
+        using var command = db.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'event_edges' ORDER BY name";
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        names.ShouldBe(["event_edges_missing"]);
+    }
+
+    [Fact]
     public async Task State_delta_chains_stay_within_the_bound_by_writing_snapshots()
     {
         await using var engine = new SqliteStoreEngine();
