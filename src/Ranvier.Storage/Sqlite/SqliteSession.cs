@@ -71,9 +71,10 @@ internal sealed class SqliteSession : IDisposable
             _commands.Add(sql, command);
         }
 
-        foreach (SqliteParameter parameter in command.Parameters)
+        var parameters = command.Parameters;
+        for (var i = 0; i < parameters.Count; i++)
         {
-            parameter.Value = null;
+            parameters[i].Value = null;
         }
 
         return command;
