@@ -38,6 +38,9 @@ internal sealed record BenchOptions
 
     public int QuietSeconds { get; init; } = 60;
 
+    /// <summary>Where the send phase writes one CSV line per PUT (its start, in Unix milliseconds, and its latency), or null.</summary>
+    public string? SendLog { get; init; }
+
     /// <summary>Concurrent registrations and joins during set-up (set-up is not measured).</summary>
     public int SetupConcurrency { get; init; } = 8;
 
@@ -51,7 +54,7 @@ internal sealed record BenchOptions
     public const string Usage = """
         usage: Ranvier.LoadBench [--url URL [--pid N] | --server-dll PATH] [--only PHASE,...] [--smoke]
                                  [--senders C] [--rooms R] [--events E] [--clients M] [--messages N] [--rate PER_S]
-                                 [--repetitions K] [--pages P] [--paged-rooms N] [--quiet-seconds S]
+                                 [--repetitions K] [--pages P] [--paged-rooms N] [--quiet-seconds S] [--send-log FILE]
           phases: send, delivery, initial_sync, login_sync, messages, idle (default: all)
         """;
 
@@ -103,6 +106,7 @@ internal sealed record BenchOptions
                 "--paged-rooms" => options with { PagedRooms = Positive(name, value) },
                 "--quiet-seconds" => options with { QuietSeconds = int.TryParse(value, CultureInfo.InvariantCulture, out var quiet) && quiet >= 0 ? quiet : throw new ArgumentException($"--quiet-seconds: not a number ≥ 0: {value}") },
                 "--only" => options with { Phases = ParsePhases(value) },
+                "--send-log" => options with { SendLog = value },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };
         }

@@ -34,12 +34,17 @@ internal sealed class SendThroughputPhase(BenchContext context)
         var total = (long)options.Rooms * options.Events;
         context.Note($"send: {total:N0} messages from {options.Senders} senders");
         var next = -1L;
-        var latencies = new List<double>[options.Senders];
+        var sends = new List<Send>[options.Senders];
+        var startedAt = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, options.Senders).Select(s => Task.Run(
-            async () => latencies[s] = await SendLoopAsync(senders[s], roomIds, total, () => Interlocked.Increment(ref next), cancellationToken),
+            async () => sends[s] = await SendLoopAsync(senders[s], roomIds, total, watch, () => Interlocked.Increment(ref next), cancellationToken),
             cancellationToken)));
         var seconds = watch.Elapsed.TotalSeconds;
+        if (options.SendLog is { } log)
+        {
+            await WriteLogAsync(log, startedAt, sends.SelectMany(s => s), cancellationToken);
+        }
 
         report.Add(Section, "senders", "concurrent senders", options.Senders);
         report.Add(Section, "rooms", "rooms", options.Rooms);
@@ -47,25 +52,38 @@ internal sealed class SendThroughputPhase(BenchContext context)
         report.Add(Section, "messages", "messages sent", total);
         report.Add(Section, "seconds", "duration", seconds, "s");
         report.Add(Section, "per_second", "throughput", total / seconds, "msg/s");
-        report.AddLatency(Section, string.Empty, "send latency", LatencySummary.Of(latencies.SelectMany(l => l)));
+        report.AddLatency(Section, string.Empty, "send latency", LatencySummary.Of(sends.SelectMany(s => s).Select(s => s.LatencyMs)));
         return new SeededRooms(reader, roomIds);
     }
 
     /// <summary>Takes messages off the shared queue until it is empty; returns each PUT's latency in ms.</summary>
-    private async Task<List<double>> SendLoopAsync(
-        MatrixUser sender, IReadOnlyList<string> roomIds, long total, Func<long> take, CancellationToken cancellationToken)
+    private async Task<List<Send>> SendLoopAsync(
+        MatrixUser sender, IReadOnlyList<string> roomIds, long total, Stopwatch watch, Func<long> take, CancellationToken cancellationToken)
     {
-        var latencies = new List<double>();
+        var sends = new List<Send>();
         for (var message = take(); message < total; message = take())
         {
             var room = (int)(message % roomIds.Count);
             var number = message / roomIds.Count;
             var content = new JsonObject { ["msgtype"] = "m.text", ["body"] = $"message {number} in room {room}" };
-            var start = Stopwatch.GetTimestamp();
+            var start = watch.Elapsed;
             await context.Client.SendMessageAsync(sender, roomIds[room], "t" + message.ToString(CultureInfo.InvariantCulture), content, cancellationToken);
-            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            sends.Add(new Send(start, (watch.Elapsed - start).TotalMilliseconds));
         }
 
-        return latencies;
+        return sends;
     }
+
+    /// <summary>
+    /// Every PUT as a CSV line, in the order they started: the start in Unix milliseconds and the latency. Stalls that
+    /// hold up every sender at once show as runs of slow PUTs that started together (docs/benchmarks.md).
+    /// </summary>
+    private static async Task WriteLogAsync(string path, DateTimeOffset startedAt, IEnumerable<Send> sends, CancellationToken cancellationToken)
+    {
+        var lines = sends.OrderBy(s => s.Start).Select(s => string.Create(
+            CultureInfo.InvariantCulture, $"{(startedAt + s.Start).ToUnixTimeMilliseconds()},{s.LatencyMs:F2}"));
+        await File.WriteAllLinesAsync(path, ["start_unix_ms,latency_ms", .. lines], cancellationToken);
+    }
+
+    private readonly record struct Send(TimeSpan Start, double LatencyMs);
 }

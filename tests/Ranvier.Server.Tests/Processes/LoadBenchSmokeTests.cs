@@ -14,9 +14,10 @@ public class LoadBenchSmokeTests
     {
         using var output = new StringWriter();
         using var progress = new StringWriter();
+        var sendLog = Path.Combine(Directory.CreateTempSubdirectory("ranvier-bench-").FullName, "send.csv");
 
         var exitCode = await LoadBenchRunner
-            .RunAsync(["--smoke", "--server-dll", Path.Combine(AppContext.BaseDirectory, "ranvier.dll")], output, progress)
+            .RunAsync(["--smoke", "--server-dll", Path.Combine(AppContext.BaseDirectory, "ranvier.dll"), "--send-log", sendLog], output, progress)
             .WaitAsync(TimeSpan.FromSeconds(120));
 
         exitCode.ShouldBe(0, progress.ToString());
@@ -33,5 +34,14 @@ public class LoadBenchSmokeTests
         {
             root.GetProperty("rss_mb").GetProperty(rss).GetDouble().ShouldBeGreaterThan(0, rss);
         }
+
+        // --send-log: a header, then one line per PUT in the order they started.
+        var lines = await File.ReadAllLinesAsync(sendLog);
+        lines[0].ShouldBe("start_unix_ms,latency_ms");
+        var sends = lines[1..].Select(l => l.Split(',')).ToList();
+        sends.Count.ShouldBe(3 * 20);
+        sends.Select(f => long.Parse(f[0], System.Globalization.CultureInfo.InvariantCulture)).ShouldBeInOrder();
+        sends.ShouldAllBe(f => double.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Directory.Delete(Path.GetDirectoryName(sendLog)!, recursive: true);
     }
 }
