@@ -25,6 +25,12 @@ internal sealed class SqliteReadPool(string path, SqliteStoreOptions options) : 
     public static int SnapshotConnections(SqliteStoreOptions options) => Math.Max(1, options.ReadConnections / 2);
 
     /// <summary>
+    /// Whether this async flow reads inside <see cref="InSnapshotAsync{T}"/>: then what it reads must not be newer
+    /// than the snapshot, so answers kept in memory from later commits are not for it.
+    /// </summary>
+    public bool InSnapshot => _snapshot.Value is { IsOpen: true };
+
+    /// <summary>
     /// Runs <paramref name="read"/> in one read transaction, so all its queries see the same snapshot. BEGIN and
     /// COMMIT are cached statements like the rest, so the snapshot costs two short steps, not two parses. Inside
     /// <see cref="InSnapshotAsync{T}"/> it runs on that snapshot's connection instead.

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Ranvier.Storage.Rooms;
 
 namespace Ranvier.Storage.Sqlite;
@@ -111,6 +112,20 @@ internal sealed class SqliteRecentEvents(int eventsPerRoom, int rooms)
         }
 
         return result ?? eventIds;
+    }
+
+    /// <summary>
+    /// The event <paramref name="eventId"/> when it is kept here (a latest event of a room written to lately): the
+    /// same row the database holds, since stored events never change. Sending builds on a room's latest events, so
+    /// their lookup by ID needs no query.
+    /// </summary>
+    public bool TryGet(string eventId, [NotNullWhen(true)] out StoredEvent? stored)
+    {
+        lock (_gate)
+        {
+            stored = _byEventId.TryGetValue(eventId, out var entry) ? entry.Event : null;
+            return stored is not null;
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.Sqlite;
 using Ranvier.Storage.Rooms;
 
@@ -15,13 +16,23 @@ internal sealed partial class SqliteRoomEventStore(SqliteWriteQueue writes, Sqli
     private readonly SqliteStateGroups _stateGroups = new(maxStateChainLength);
 
     public Task<StoredEvent?> GetEventAsync(string eventId, CancellationToken cancellationToken = default) =>
-        reads.ReadAsync(
+        TryGetKept(eventId, out var kept) ? Task.FromResult<StoredEvent?>(kept) : reads.ReadAsync(
             s =>
             {
                 using var r = s.Command(EventSelect + " WHERE e.event_id = @id").With("@id", eventId).ExecuteReader();
                 return r.Read() ? ReadEvent(r) : null;
             },
             cancellationToken);
+
+    /// <summary>
+    /// The event from the recent events kept in memory (<see cref="SqliteRecentEvents.TryGet"/>), outside a snapshot
+    /// only: one may have been taken before the event committed.
+    /// </summary>
+    private bool TryGetKept(string eventId, [NotNullWhen(true)] out StoredEvent? stored)
+    {
+        stored = null;
+        return !reads.InSnapshot && recent.TryGet(eventId, out stored);
+    }
 
     public Task<IReadOnlyList<StoredEvent>> GetEventsAsync(IReadOnlyList<long> eventNids, CancellationToken cancellationToken = default)
     {
@@ -122,13 +133,33 @@ internal sealed partial class SqliteRoomEventStore(SqliteWriteQueue writes, Sqli
     public Task<IReadOnlyList<StoredEvent>> GetEventsByIdAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(eventIds);
+
+        // The latest events of rooms written to lately (a send's prev events) are kept in memory; only the rest are read.
+        var kept = new StoredEvent?[eventIds.Count];
+        var missing = 0;
+        for (var i = 0; i < eventIds.Count; i++)
+        {
+            missing += TryGetKept(eventIds[i], out kept[i]) ? 0 : 1;
+        }
+
+        if (missing == 0)
+        {
+            return Task.FromResult<IReadOnlyList<StoredEvent>>([.. kept.OfType<StoredEvent>()]);
+        }
+
         return reads.ReadAsync<IReadOnlyList<StoredEvent>>(
             s =>
             {
                 var events = new List<StoredEvent>(eventIds.Count);
-                foreach (var id in eventIds)
+                for (var i = 0; i < eventIds.Count; i++)
                 {
-                    using var r = s.Command(EventSelect + " WHERE e.event_id = @id").With("@id", id).ExecuteReader();
+                    if (kept[i] is { } known)
+                    {
+                        events.Add(known);
+                        continue;
+                    }
+
+                    using var r = s.Command(EventSelect + " WHERE e.event_id = @id").With("@id", eventIds[i]).ExecuteReader();
                     if (r.Read())
                     {
                         events.Add(ReadEvent(r));

@@ -63,6 +63,43 @@ public sealed class RecentEventsTests
     }
 
     [Fact]
+    public async Task Events_looked_up_by_ID_from_the_recent_events_equal_those_read_from_the_database()
+    {
+        await using var engine = new SqliteStoreEngine();
+        List<string> ids;
+        IReadOnlyList<StoredEvent> fromMemory;
+        var single = new List<StoredEvent?>();
+        await using (var store = await engine.OpenSqliteAsync())
+        {
+            // More events than a tail keeps: the first ones are read from the database, the latest from memory.
+            var room = new LinearRoom(store.Rooms, "!byid:test");
+            await room.SendAsync("m.room.create", "");
+            for (var i = 0; i < 40; i++)
+            {
+                await room.SendAsync("m.room.message");
+            }
+
+            ids = [room.EventIds[^1], room.EventIds[1], "$unknown", room.EventIds[^2], room.EventIds[0]];
+            fromMemory = await store.Rooms.GetEventsByIdAsync(ids);
+            foreach (var id in ids)
+            {
+                single.Add(await store.Rooms.GetEventAsync(id));
+            }
+
+            (await store.Rooms.GetEventsByIdAsync([room.EventIds[^1], room.EventIds[^3]])).Select(e => e.EventId)
+                .ShouldBe([room.EventIds[^1], room.EventIds[^3]], "all kept: answered in the order asked");
+        }
+
+        await using var reopened = await engine.OpenSqliteAsync();
+        fromMemory.ShouldBe(await reopened.Rooms.GetEventsByIdAsync(ids));
+        fromMemory.Select(e => e.EventId).ShouldBe([ids[0], ids[1], ids[3], ids[4]]);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            single[i].ShouldBe(await reopened.Rooms.GetEventAsync(ids[i]), ids[i]);
+        }
+    }
+
+    [Fact]
     public void A_tail_answers_windows_it_covers_and_declines_the_others()
     {
         var recent = new SqliteRecentEvents(eventsPerRoom: 4, rooms: 8);
