@@ -25,7 +25,7 @@ public class StorageException : Exception
 /// A write collided with data that already exists (a user, device or event with the same ID). Nothing of
 /// the failed write was kept; callers usually map this to "already exists" or treat it as a duplicate.
 /// </summary>
-public sealed class StorageConflictException : StorageException
+public class StorageConflictException : StorageException
 {
     public StorageConflictException()
     {
@@ -37,6 +37,27 @@ public sealed class StorageConflictException : StorageException
     }
 
     public StorageConflictException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// A new event named a client transaction that already created an event (a retried request that reached the
+/// writer): the event was not stored, and the caller answers with the event the transaction created first.
+/// </summary>
+public sealed class TransactionConflictException : StorageConflictException
+{
+    public TransactionConflictException()
+    {
+    }
+
+    public TransactionConflictException(string message)
+        : base(message)
+    {
+    }
+
+    public TransactionConflictException(string message, Exception? innerException)
         : base(message, innerException)
     {
     }

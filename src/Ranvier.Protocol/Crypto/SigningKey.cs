@@ -13,12 +13,14 @@ namespace Ranvier.Protocol.Crypto;
 public sealed class SigningKey
 {
     private readonly byte[] _seed;
+    private readonly byte[] _secretKey;
 
     private SigningKey(KeyId keyId, byte[] seed)
     {
         KeyId = keyId;
         _seed = seed;
-        PublicKey = Ed25519.PublicKeyFromSeed(seed);
+        _secretKey = Ed25519.SecretKey(seed);
+        PublicKey = _secretKey.AsSpan(Ed25519.SeedSize).ToArray();
         PublicKeyBase64 = UnpaddedBase64.Encode(PublicKey.Span);
     }
 
@@ -53,7 +55,12 @@ public sealed class SigningKey
     }
 
     /// <summary>Signs raw bytes (callers signing JSON use <see cref="JsonSigning"/>).</summary>
-    public byte[] Sign(ReadOnlySpan<byte> message) => Ed25519.Sign(_seed, message);
+    public byte[] Sign(ReadOnlySpan<byte> message)
+    {
+        var signature = new byte[Ed25519.SignatureSize];
+        Ed25519.SignWithSecretKey(_secretKey, message, signature);
+        return signature;
+    }
 
     /// <summary>The key-file line: <c>ed25519 &lt;version&gt; &lt;base64 seed&gt;</c>. This is the secret.</summary>
     public string ToKeyFileLine() => $"{KeyId.Algorithm} {KeyId.Version} {UnpaddedBase64.Encode(_seed)}";

@@ -46,6 +46,8 @@ internal static class ServiceRegistration
         .AddSingleton<RequestActivity>()
         .AddHostedService<IdleMemoryTrimmer>()
         .AddSingleton<RoomLocks>()
+        .AddSingleton<RoomTips>()
+        .AddSingleton<IReleasesMemory>(services => services.GetRequiredService<RoomTips>())
         .AddSingleton<RoomEventReader>()
         .AddSingleton<RoomEventPipeline>()
         .AddSingleton<ClientEventSerializer>()

@@ -8,7 +8,8 @@ namespace Ranvier.Storage.Rooms;
 public partial interface IRoomEventStore
 {
     /// <summary>
-    /// Persists an event. Throws <see cref="StorageConflictException"/> when its event ID is already stored and
+    /// Persists an event. Throws <see cref="StorageConflictException"/> when its event ID is already stored,
+    /// <see cref="TransactionConflictException"/> when its client transaction already created an event, and
     /// <see cref="StorageException"/> when its state input names events or state the store does not have.
     /// For an accepted, non-backfilled event: allocates the next stream position, makes the event a forward
     /// extremity in place of its prev_events, and sets the room's current state to the state after it.

@@ -166,7 +166,7 @@ internal sealed partial class SqliteRoomEventStore
         }
         catch (SqliteException e) when (SqliteErrors.IsUniqueViolation(e))
         {
-            throw new StorageConflictException($"The transaction {txn.TransactionId} of {txn.UserId}/{txn.DeviceId} already created an event.", e);
+            throw new TransactionConflictException($"The transaction {txn.TransactionId} of {txn.UserId}/{txn.DeviceId} already created an event.", e);
         }
     }
 

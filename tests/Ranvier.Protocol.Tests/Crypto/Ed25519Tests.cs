@@ -29,6 +29,11 @@ public class Ed25519Tests
 
         Convert.ToHexStringLower(Ed25519.PublicKeyFromSeed(seed)).ShouldBe(publicHex);
         Convert.ToHexStringLower(Ed25519.Sign(seed, message)).ShouldBe(signatureHex);
+        var secretKey = Ed25519.SecretKey(seed);
+        Convert.ToHexStringLower(secretKey).ShouldBe(seedHex + publicHex);
+        var signature = new byte[Ed25519.SignatureSize];
+        Ed25519.SignWithSecretKey(secretKey, message, signature);
+        Convert.ToHexStringLower(signature).ShouldBe(signatureHex);
         Ed25519.Verify(Convert.FromHexString(publicHex), message, expected).ShouldBeTrue();
     }
 

@@ -66,7 +66,7 @@ public sealed class RoomClientReadsTests : StoreTestBase
         (await store.Rooms.GetTransactionEventIdAsync(txn with { RoomId = "!other:test" })).ShouldBeNull();
 
         var position = await store.Rooms.GetMaxStreamPositionAsync();
-        await Should.ThrowAsync<StorageConflictException>(() => room.SendAsync("m.room.message", null, [], txn));
+        await Should.ThrowAsync<TransactionConflictException>(() => room.SendAsync("m.room.message", null, [], txn));
         (await store.Rooms.GetMaxStreamPositionAsync()).ShouldBe(position, "the refused event left nothing behind");
         (await store.Rooms.GetEventAsync($"${RoomId[1..]}/3")).ShouldBeNull();
     });

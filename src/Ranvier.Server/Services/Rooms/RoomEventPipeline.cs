@@ -10,6 +10,7 @@ using Ranvier.Server.Http;
 using Ranvier.Server.Services.Keys;
 using Ranvier.Server.Services.Push;
 using Ranvier.Server.Services.Sync;
+using Ranvier.Storage;
 using Ranvier.Storage.Rooms;
 
 namespace Ranvier.Server.Services.Rooms;
@@ -19,12 +20,14 @@ namespace Ranvier.Server.Services.Rooms;
 /// (the room version's authorization rules against the room's current state) → persist (one transaction) →
 /// notify. Every client endpoint that writes to a room goes through <see cref="SendAsync"/>; it holds the room's
 /// lock from reading the forward extremities to persisting, so the room's DAG stays linear and its state exact.
+/// What a send builds on (extremities, auth state) is kept between sends in <see cref="RoomTips"/>.
 /// </summary>
 public sealed partial class RoomEventPipeline(
     RanvierOptions options,
     ServerKeyring keys,
     RoomEventReader reader,
     RoomLocks locks,
+    RoomTips tips,
     StreamNotifier notifier,
     SyncChangeIndex syncChanges,
     EventPushEvaluator push,
@@ -103,6 +106,8 @@ public sealed partial class RoomEventPipeline(
                 await PersistAsync(pdu, version, state, transaction: null).ConfigureAwait(false);
                 state = StateInput.After(pdu.EventId);
             }
+
+            tips.Forget(events[0].RoomId);
         }
     }
 
@@ -119,24 +124,50 @@ public sealed partial class RoomEventPipeline(
 
         using (await locks.AcquireAsync(draft.RoomId, cancellationToken).ConfigureAwait(false))
         {
-            if (draft.Transaction is { } txn && await FindTransactionAsync(txn, cancellationToken).ConfigureAwait(false) is { } earlier)
+            var tip = tips.For(draft.RoomId);
+            try
             {
-                return earlier;
-            }
+                var (pdu, authState) = await BuildOnCurrentStateAsync(draft, version, tip, cancellationToken).ConfigureAwait(false);
+                var check = EventAuth.Check(version, pdu, new AuthState(authState));
+                if (check.Rejected)
+                {
+                    // A retried request whose first attempt went through answers with that event, whatever changed since.
+                    if (draft.Transaction is { } retried && await FindTransactionAsync(retried, cancellationToken).ConfigureAwait(false) is { } first)
+                    {
+                        return first;
+                    }
 
-            var (pdu, authState) = await BuildOnCurrentStateAsync(draft, version, cancellationToken).ConfigureAwait(false);
-            var check = EventAuth.Check(version, pdu, new AuthState(authState));
-            if (check.Rejected)
+                    LogRejected(logger, pdu.EventId, pdu.Type, pdu.Sender, check.ToString());
+                    throw MatrixError.Forbidden(check.Reason);
+                }
+
+                StateInput stateBefore = pdu.PrevEvents.Count == 1
+                    ? StateInput.After(pdu.PrevEvents[0])
+                    : new StateInput.Full(await Store.GetCurrentStateAsync(draft.RoomId, cancellationToken).ConfigureAwait(false));
+                await PersistAsync(pdu, version, stateBefore, draft.Transaction).ConfigureAwait(false);
+                if (pdu.Type == EventTypes.Redaction)
+                {
+                    // A redacted state event reads differently to the auth rules: read the state again next time.
+                    tips.Forget(draft.RoomId);
+                }
+                else
+                {
+                    tip.Advance(pdu);
+                }
+
+                return pdu;
+            }
+            catch (TransactionConflictException) when (draft.Transaction is { } txn)
             {
-                LogRejected(logger, pdu.EventId, pdu.Type, pdu.Sender, check.ToString());
-                throw MatrixError.Forbidden(check.Reason);
+                // The transaction is checked when its event is written (the common case, a new one, costs no read).
+                return await FindTransactionAsync(txn, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"The transaction {txn.TransactionId} conflicts with an event that cannot be read.");
             }
-
-            StateInput stateBefore = pdu.PrevEvents.Count == 1
-                ? StateInput.After(pdu.PrevEvents[0])
-                : new StateInput.Full(await Store.GetCurrentStateAsync(draft.RoomId, cancellationToken).ConfigureAwait(false));
-            await PersistAsync(pdu, version, stateBefore, draft.Transaction).ConfigureAwait(false);
-            return pdu;
+            catch (Exception e) when (e is not MatrixError)
+            {
+                tips.Forget(draft.RoomId);
+                throw;
+            }
         }
     }
 
@@ -175,19 +206,56 @@ public sealed partial class RoomEventPipeline(
         return eventId is null ? null : await reader.GetPduAsync(eventId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Builds a draft on the room's forward extremities and current state.</summary>
+    /// <summary>Builds a draft on the room's forward extremities and current state, read from the store where the tip lacks them.</summary>
     private async Task<(Pdu Event, Dictionary<(string Type, string StateKey), Pdu> AuthState)> BuildOnCurrentStateAsync(
-        EventDraft draft, RoomVersion version, CancellationToken cancellationToken)
+        EventDraft draft, RoomVersion version, RoomTip tip, CancellationToken cancellationToken)
     {
-        var extremityIds = await Store.GetForwardExtremitiesAsync(draft.RoomId, cancellationToken).ConfigureAwait(false);
-        var extremities = await Store.GetEventsByIdAsync(extremityIds, cancellationToken).ConfigureAwait(false);
-        var prev = extremities.OrderByDescending(e => e.Depth).ThenBy(e => e.EventId, StringComparer.Ordinal).Take(MaxPrevEvents)
-            .Select(e => RoomEventReader.ToPdu(e, version)).ToList();
-        // The create event is always part of the state the rules read, even where (v12) it is not cited as an auth event.
-        var keys = ToStateKeys(AuthEventSelection.Select(version, draft.Type, draft.Sender, draft.StateKey, draft.Content));
-        keys.Add(new StateKey(EventTypes.Create, string.Empty));
-        var state = await reader.GetCurrentStateAsync(draft.RoomId, version, keys.Distinct().ToList(), cancellationToken).ConfigureAwait(false);
+        if (tip.Extremities is null)
+        {
+            var extremityIds = await Store.GetForwardExtremitiesAsync(draft.RoomId, cancellationToken).ConfigureAwait(false);
+            var extremities = await Store.GetEventsByIdAsync(extremityIds, cancellationToken).ConfigureAwait(false);
+            tip.Extremities = [.. extremities.Select(e => RoomEventReader.ToPdu(e, version))];
+        }
+
+        var prev = tip.Extremities.OrderByDescending(e => e.Depth).ThenBy(e => e.EventId, StringComparer.Ordinal).Take(MaxPrevEvents).ToList();
+        var state = await AuthStateAsync(draft, version, tip, cancellationToken).ConfigureAwait(false);
         return (Build(version, draft, prev, state), state);
+    }
+
+    /// <summary>The current state events the auth rules read for the draft (the create event always, even where v12 does not cite it).</summary>
+    private async Task<Dictionary<(string Type, string StateKey), Pdu>> AuthStateAsync(
+        EventDraft draft, RoomVersion version, RoomTip tip, CancellationToken cancellationToken)
+    {
+        var keys = AuthEventSelection.Select(version, draft.Type, draft.Sender, draft.StateKey, draft.Content);
+        var state = new Dictionary<(string Type, string StateKey), Pdu>(keys.Count + 1);
+        List<StateKey>? missing = null;
+        foreach (var key in keys.Append((Type: EventTypes.Create, StateKey: string.Empty)))
+        {
+            if (!tip.TryGetState(key, out var known))
+            {
+                (missing ??= []).Add(new StateKey(key.Type, key.StateKey));
+            }
+            else if (known is not null)
+            {
+                state[key] = known;
+            }
+        }
+
+        if (missing is not null)
+        {
+            var read = await reader.GetCurrentStateAsync(draft.RoomId, version, [.. missing.Distinct()], cancellationToken).ConfigureAwait(false);
+            foreach (var key in missing)
+            {
+                var found = read.GetValueOrDefault((key.Type, key.Key));
+                tip.SetState((key.Type, key.Key), found);
+                if (found is not null)
+                {
+                    state[(key.Type, key.Key)] = found;
+                }
+            }
+        }
+
+        return state;
     }
 
     private JsonObject NewEventJson(RoomVersion version, string? roomId, string type, string? stateKey, string sender, JsonObject content)
@@ -232,9 +300,6 @@ public sealed partial class RoomEventPipeline(
 
         return refs;
     }
-
-    private static List<StateKey> ToStateKeys(IReadOnlyList<(string Type, string StateKey)> keys) =>
-        keys.Select(k => new StateKey(k.Type, k.StateKey)).ToList();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused local event {EventId} ({Type}) from {Sender}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string eventId, string type, string sender, string reason);

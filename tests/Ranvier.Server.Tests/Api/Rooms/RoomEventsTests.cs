@@ -40,6 +40,55 @@ public sealed class RoomEventsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retry_after_leaving_the_room_still_returns_the_event_it_sent()
+    {
+        await host.Client.JoinAsync(bob, roomId);
+        var first = (await (await PutSend(bob, "before-leaving")).ShouldBeOkJsonAsync()).GetProperty("event_id").GetString();
+        await host.Client.LeaveAsync(bob, roomId);
+
+        var again = (await (await PutSend(bob, "before-leaving")).ShouldBeOkJsonAsync()).GetProperty("event_id").GetString();
+        again.ShouldBe(first);
+        await (await PutSend(bob, "after-leaving")).ShouldBeMatrixErrorAsync(HttpStatusCode.Forbidden, "M_FORBIDDEN");
+    }
+
+    [Fact]
+    public async Task Each_send_is_checked_against_the_state_the_previous_one_left()
+    {
+        // Sends build on what the last send left in memory (RoomTips): a change of power must count at once.
+        var room = await host.Client.CreateRoomAsync(alice, """{"preset":"public_chat","room_version":"10"}""");
+        await host.Client.JoinAsync(bob, room);
+        var topic = (string text) => host.Client.PutJsonAsync($"{RoomClient.Room(room)}/state/m.room.topic", $$"""{"topic":"{{text}}"}""", bob);
+        await host.Client.SetStateAsync(alice, room, "m.room.power_levels", "",
+            """{"users":{"@alice:example.org":100,"@bob:example.org":50},"state_default":50,"events_default":0}""");
+        await (await topic("bob may")).ShouldBeOkJsonAsync();
+
+        await host.Client.SetStateAsync(alice, room, "m.room.power_levels", "",
+            """{"users":{"@alice:example.org":100},"state_default":50,"events_default":0}""");
+        await (await topic("bob may not")).ShouldBeMatrixErrorAsync(HttpStatusCode.Forbidden, "M_FORBIDDEN");
+
+        await host.Client.LeaveAsync(bob, room);
+        await (await host.Client.PutJsonAsync($"{RoomClient.Room(room)}/send/m.room.message/gone", """{"msgtype":"m.text","body":"x"}""", bob))
+            .ShouldBeMatrixErrorAsync(HttpStatusCode.Forbidden, "M_FORBIDDEN");
+    }
+
+    [Fact]
+    public async Task A_send_after_a_redaction_of_state_is_checked_against_the_redacted_state()
+    {
+        // Up to room version 10 redaction drops the power levels' "invite": the default (0) applies again.
+        await host.CreateUserWithTokenAsync("carol");
+        var room = await host.Client.CreateRoomAsync(alice, """{"preset":"public_chat","room_version":"10"}""");
+        await host.Client.JoinAsync(bob, room);
+        var levels = await host.Client.SetStateAsync(alice, room, "m.room.power_levels", "",
+            """{"users":{"@alice:example.org":100},"invite":50,"state_default":50,"events_default":0}""");
+        var invite = () => host.Client.PostJsonAsync($"{RoomClient.Room(room)}/invite", """{"user_id":"@carol:example.org"}""", bob);
+        await (await invite()).ShouldBeMatrixErrorAsync(HttpStatusCode.Forbidden, "M_FORBIDDEN");
+
+        await (await host.Client.PutJsonAsync($"{RoomClient.Room(room)}/redact/{Uri.EscapeDataString(levels)}/r1", "{}", alice)).ShouldBeOkJsonAsync();
+
+        await (await invite()).ShouldBeOkJsonAsync();
+    }
+
+    [Fact]
     public async Task The_same_transaction_id_from_another_user_is_a_new_event()
     {
         await host.Client.JoinAsync(bob, roomId);
