@@ -13,7 +13,14 @@ public sealed class Glob
     // The pattern as tokens: AnyOne, AnyRun (runs of * collapsed into one) or a literal character, upper-cased invariantly.
     private readonly int[] _tokens;
 
-    private Glob(int[] tokens) => _tokens = tokens;
+    // No * or ?: matched by comparing characters at each possible start, without the automaton.
+    private readonly bool _literal;
+
+    private Glob(int[] tokens)
+    {
+        _tokens = tokens;
+        _literal = !tokens.Contains(AnyOne) && !tokens.Contains(AnyRun);
+    }
 
     /// <summary>The glob <paramref name="pattern"/>.</summary>
     public static Glob Compile(string pattern)
@@ -72,7 +79,13 @@ public sealed class Glob
     // The set of automaton states (how many tokens are consumed) is a bit set over 0..m; each character of the value
     // moves every live state at once. In word mode a new match may begin at every boundary, and a match is accepted
     // only where it may end.
-    private bool Run(string value, bool wordBounded)
+    private bool Run(string value, bool wordBounded) =>
+        !_literal ? RunAutomaton(value, wordBounded)
+        : wordBounded ? FindLiteralWord(value)
+        : IsLiteral(value);
+
+    /// <summary>The general matcher, which literals skip (internal so tests can hold the two side by side).</summary>
+    internal bool RunAutomaton(string value, bool wordBounded)
     {
         var m = _tokens.Length;
         var words = (m + 1 + 63) / 64;
@@ -135,6 +148,44 @@ public sealed class Glob
         }
 
         return !wordBounded && Has(live, m);
+    }
+
+    private bool IsLiteral(string value)
+    {
+        if (value.Length != _tokens.Length)
+        {
+            return false;
+        }
+
+        return LiteralAt(value, 0);
+    }
+
+    // Where the literal may start and end at boundaries, the same matches the automaton accepts in word mode.
+    private bool FindLiteralWord(string value)
+    {
+        var m = _tokens.Length;
+        for (var start = 0; start + m <= value.Length; start++)
+        {
+            if (CanStartAt(value, start) && LiteralAt(value, start) && CanEndAt(value, start + m))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool LiteralAt(string value, int start)
+    {
+        for (var k = 0; k < _tokens.Length; k++)
+        {
+            if (Fold(value[start + k]) != _tokens[k])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // A * may match nothing: a state before a * also stands after it.

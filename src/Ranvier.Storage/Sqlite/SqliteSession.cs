@@ -42,9 +42,10 @@ internal sealed class SqliteSession : IDisposable
                 // Measured with bench/Ranvier.LoadBench (docs/benchmarks.md): a 16 MB page cache for the one writer keeps
                 // group commits from re-reading the same hot index pages. Checkpoints run beside the writer
                 // (SqliteCheckpointer): a checkpoint inside a commit, and the WAL starting over from its beginning, made
-                // the commits around them wait 20-70 ms. The automatic one stays as a safety net for a WAL that reaches
-                // 50,000 pages (about 200 MB) under writes that never pause.
-                session.Execute("PRAGMA wal_autocheckpoint = 50000");
+                // the commits around them wait 20-70 ms. The checkpointer lets the WAL start over past 32,768 pages; the
+                // automatic checkpoint stays as a safety net for a WAL that reaches 100,000 pages (about 400 MB), should
+                // that fail (a reader that holds an old snapshot for long).
+                session.Execute("PRAGMA wal_autocheckpoint = 100000");
                 session.Execute("PRAGMA cache_size = -16384");
             }
 

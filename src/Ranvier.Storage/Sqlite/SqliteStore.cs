@@ -34,7 +34,7 @@ public sealed class SqliteStore : IRanvierStore
     {
         _writer = writer;
         _checkpointer = new SqliteCheckpointer(options.Path, options);
-        Writes = new SqliteWriteQueue(writer, options.MaxBatchSize, _checkpointer.Written);
+        Writes = new SqliteWriteQueue(writer, options.MaxBatchSize, _checkpointer.Written, _checkpointer.BeforeWrite);
         _readers = new SqliteReadPool(options.Path, options);
         var sessions = new SqliteSessionCache();
         Accounts = new SqliteAccountStore(Writes, _readers, sessions);

@@ -36,6 +36,15 @@ public sealed record SqliteStoreOptions(string Path)
     /// </summary>
     public int MaxStateChainLength { get; init; } = 32;
 
+    /// <summary>
+    /// The WAL size (in pages) past which the checkpointer catches up and asks the writer to let the WAL start over
+    /// (<see cref="SqliteCheckpointer"/>). Internal: tests make it small.
+    /// </summary>
+    internal int WalResetFrames { get; init; } = SqliteCheckpointer.DefaultResetFrames;
+
+    /// <summary>Whether the checkpointer runs its own loop (internal: tests that drive checkpoints turn it off).</summary>
+    internal bool CheckpointInBackground { get; init; } = true;
+
     internal void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(Path);

@@ -18,16 +18,19 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
     private long _commits;
 
     private readonly Action? _afterCommit;
+    private readonly Action<SqliteSession>? _beforeTransaction;
 
     /// <summary>Starts the writer loop on <paramref name="session"/>.</summary>
     /// <param name="session">The write connection, owned by the queue's loop from now on.</param>
     /// <param name="maxBatchSize">The most work items one transaction holds.</param>
     /// <param name="afterCommit">Called on the writer after each commit (it must be quick and not throw).</param>
-    public SqliteWriteQueue(SqliteSession session, int maxBatchSize, Action? afterCommit = null)
+    /// <param name="beforeTransaction">Called on the writer, with its connection, before each transaction begins (it must not throw).</param>
+    public SqliteWriteQueue(SqliteSession session, int maxBatchSize, Action? afterCommit = null, Action<SqliteSession>? beforeTransaction = null)
     {
         _session = session;
         _maxBatchSize = maxBatchSize;
         _afterCommit = afterCommit;
+        _beforeTransaction = beforeTransaction;
         _loop = Task.Run(RunAsync);
     }
 
@@ -89,6 +92,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
 
     private void RunBatch(List<WorkItem> batch)
     {
+        _beforeTransaction?.Invoke(_session);
         try
         {
             _session.Command("BEGIN IMMEDIATE").ExecuteNonQuery();

@@ -45,6 +45,37 @@ public sealed class GlobTests
     }
 
     [Fact]
+    public void Literals_match_exactly_what_the_automaton_matches()
+    {
+        // Every literal up to 3 and every value up to 6 characters over an alphabet with word and non-word
+        // characters and both cases: the literal fast path and the automaton agree on each.
+        const string alphabet = "aB_ @";
+        foreach (var literal in Strings(alphabet, 3))
+        {
+            var glob = Glob.Literal(literal);
+            foreach (var value in Strings(alphabet, 5))
+            {
+                glob.MatchesWord(value).ShouldBe(glob.RunAutomaton(value, wordBounded: true), $"'{literal}' in '{value}'");
+                glob.IsMatch(value).ShouldBe(glob.RunAutomaton(value, wordBounded: false), $"'{literal}' is '{value}'");
+            }
+        }
+
+        static IEnumerable<string> Strings(string alphabet, int maxLength)
+        {
+            IEnumerable<string> level = [string.Empty];
+            for (var length = 0; length <= maxLength; length++)
+            {
+                foreach (var s in level)
+                {
+                    yield return s;
+                }
+
+                level = [.. level.SelectMany(s => alphabet.Select(c => s + c))];
+            }
+        }
+    }
+
+    [Fact]
     public void A_hostile_pattern_runs_in_time_linear_in_the_value()
     {
         var pattern = Glob.Compile(string.Concat(Enumerable.Repeat("a*", 200)) + "b");
