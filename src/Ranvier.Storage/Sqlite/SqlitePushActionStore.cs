@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Json;
 using Ranvier.Storage.Push;
 
 namespace Ranvier.Storage.Sqlite;
@@ -63,7 +60,7 @@ internal sealed class SqlitePushActionStore(SqliteReadPool reads) : IPushActionS
                 ON CONFLICT (room_nid, user_id, thread_id) DO UPDATE SET
                     notifications = notifications + 1, highlights = highlights + excluded.highlights
                 """).With("@r", roomNid).With("@t", push.ThreadId).With("@h", group.Key.Highlight ? 1 : 0)
-                .With("@users", JsonArrayOf(users)).ExecuteNonQuery();
+                .With("@users", JsonText.ArrayOf(users)).ExecuteNonQuery();
         }
     }
 
@@ -158,65 +155,6 @@ internal sealed class SqlitePushActionStore(SqliteReadPool reads) : IPushActionS
                 ORDER BY pg.stream_pos LIMIT @limit
                 """).With("@u", userId).With("@needle", Needle(userId)).With("@after", after).With("@limit", limit)),
             cancellationToken);
-
-    /// <summary>
-    /// <paramref name="values"/> as a JSON array of strings. Values with nothing to escape (every user ID this server
-    /// makes) are written straight into the one string; others go through the JSON writer.
-    /// </summary>
-    private static string JsonArrayOf(string[] values)
-    {
-        var length = 2 + Math.Max(0, values.Length - 1);
-        foreach (var value in values)
-        {
-            if (value.AsSpan().ContainsAny(NeedsEscaping))
-            {
-                return EscapedJsonArrayOf(values);
-            }
-
-            length += value.Length + 2;
-        }
-
-        return string.Create(length, values, static (span, values) =>
-        {
-            span[0] = '[';
-            var at = 1;
-            foreach (var value in values)
-            {
-                if (at > 1)
-                {
-                    span[at++] = ',';
-                }
-
-                span[at++] = '"';
-                value.CopyTo(span[at..]);
-                at += value.Length;
-                span[at++] = '"';
-            }
-
-            span[at] = ']';
-        });
-    }
-
-    private static string EscapedJsonArrayOf(string[] values)
-    {
-        var buffer = new ArrayBufferWriter<byte>(values.Length * 32);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var value in values)
-            {
-                writer.WriteStringValue(value);
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    // What a JSON string cannot hold as it is: the quote, the backslash and the control characters.
-    private static readonly SearchValues<char> NeedsEscaping = SearchValues.Create(
-        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000B\f\r\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F");
 
     /// <summary>How a user ID appears inside a group row's <c>users</c>.</summary>
     private static string Needle(string userId) => $"\n{userId}\n";

@@ -51,11 +51,9 @@ internal sealed partial class SqliteRoomEventStore
     private Written Persist(SqliteSession s, EventToPersist request, bool hasState)
     {
         var pdu = request.Event;
+        // An event stored already fails on the unique event ID when it is inserted (InsertEvent), before anything
+        // of it is kept: the item's savepoint undoes what came before.
         var roomNid = GetOrCreateRoom(s, pdu.RoomId, request.RoomVersion.Id);
-        if (FindEventNid(s, pdu.EventId) is not null)
-        {
-            throw new StorageConflictException($"The event {pdu.EventId} is already stored.");
-        }
 
         // Accepted events that are new to the room are syncable. Backfilled history, outliers, rejected and
         // soft-failed events are not; the position comes from the counter row, so a rollback returns it.
@@ -75,7 +73,8 @@ internal sealed partial class SqliteRoomEventStore
 
         var prevNids = InsertEdges(s, eventNid, PrevEdge, pdu.PrevEvents);
         InsertEdges(s, eventNid, AuthEdge, pdu.AuthEvents);
-        var hasAcceptedChild = ResolveEdgesTo(s, pdu.EventId, eventNid);
+        // No stored event can name one built here just now: nobody has seen its ID yet.
+        var hasAcceptedChild = !request.BuiltHere && ResolveEdgesTo(s, pdu.EventId, eventNid);
 
         long? stateAfter = stateBefore;
         (long Key, long EventNid)? ownEntry = null;
@@ -170,19 +169,29 @@ internal sealed partial class SqliteRoomEventStore
         }
     }
 
-    /// <summary>Stores the edges of one kind; returns the nids of the targets already known.</summary>
+    /// <summary>
+    /// Stores the edges of one kind in one statement (each target looked up by its event ID; an unknown one is kept by
+    /// ID until it arrives); returns the nids of the targets already known.
+    /// </summary>
     private static List<long> InsertEdges(SqliteSession s, long eventNid, int kind, IReadOnlyList<string> targets)
     {
         var known = new List<long>(targets.Count);
-        foreach (var target in targets)
+        if (targets.Count == 0)
         {
-            var targetNid = FindEventNid(s, target);
-            s.Command("INSERT INTO event_edges (event_nid, kind, target_nid, missing_event_id) VALUES (@n, @k, @t, @m)")
-                .With("@n", eventNid).With("@k", kind).With("@t", targetNid).With("@m", targetNid is null ? target : null)
-                .ExecuteNonQuery();
-            if (targetNid is { } t)
+            return known;
+        }
+
+        using var r = s.Command("""
+            INSERT INTO event_edges (event_nid, kind, target_nid, missing_event_id)
+            SELECT @n, @k, e.event_nid, CASE WHEN e.event_nid IS NULL THEN t.value END
+            FROM json_each(@targets) t LEFT JOIN events e ON e.event_id = t.value
+            RETURNING target_nid
+            """).With("@n", eventNid).With("@k", kind).With("@targets", JsonText.ArrayOf(targets)).ExecuteReader();
+        while (r.Read())
+        {
+            if (!r.IsDBNull(0))
             {
-                known.Add(t);
+                known.Add(r.GetInt64(0));
             }
         }
 
