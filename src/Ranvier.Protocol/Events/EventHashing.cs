@@ -70,13 +70,14 @@ public static class EventHashing
     public static string? GetEventId(JsonObject evt, RoomVersion version)
     {
         ArgumentNullException.ThrowIfNull(version);
-        return version.EventFormat switch
-        {
-            EventFormat.V1 => JsonNodeValues.GetString(evt, "event_id"),
-            EventFormat.V2 => "$" + UnpaddedBase64.Encode(ReferenceHash(evt, version)),
-            _ => "$" + UnpaddedBase64.EncodeUrlSafe(ReferenceHash(evt, version)),
-        };
+        return version.EventFormat == EventFormat.V1
+            ? JsonNodeValues.GetString(evt, "event_id")
+            : EventIdOf(ReferenceHash(evt, version), version);
     }
+
+    /// <summary>The event ID of a hash-form room version (v3+) for a reference hash: <c>$</c> and its base64.</summary>
+    internal static string EventIdOf(ReadOnlySpan<byte> referenceHash, RoomVersion version) =>
+        version.EventFormat == EventFormat.V2 ? "$" + UnpaddedBase64.Encode(referenceHash) : "$" + UnpaddedBase64.EncodeUrlSafe(referenceHash);
 
     /// <summary>As <see cref="GetEventId"/>, reporting failure (missing ID, non-canonical JSON) instead of throwing.</summary>
     public static bool TryGetEventId(JsonObject evt, RoomVersion version, [NotNullWhen(true)] out string? eventId, [NotNullWhen(false)] out string? error)

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Ranvier.Protocol.Crypto;
 using Ranvier.Protocol.Identifiers;
@@ -22,6 +24,28 @@ public static class EventSigning
         EventHashing.AddContentHash(evt, version);
         Sign(evt, version, serverName, key);
     }
+
+    /// <summary>
+    /// <see cref="HashAndSign"/> for an event built here, returning its ID as well (from <c>event_id</c> in room
+    /// versions 1 and 2, null when missing). What the signature covers, the redacted event without <c>signatures</c>
+    /// and <c>unsigned</c> in canonical JSON, is exactly what the reference hash hashes: one redaction and one
+    /// serialisation serve both.
+    /// </summary>
+    public static string? HashSignAndIdentify(JsonObject evt, RoomVersion version, string serverName, SigningKey key)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        ArgumentNullException.ThrowIfNull(key);
+        EventHashing.AddContentHash(evt, version);
+        var signed = new ArrayBufferWriter<byte>(1024);
+        CanonicalJson.SerializeWithout(signed, Redaction.Redact(evt, version), ReferenceHashOmits, version.StrictCanonicalJson);
+        JsonSigning.AddSignature(evt, serverName, key.KeyId, UnpaddedBase64.Encode(key.Sign(signed.WrittenSpan)));
+        return version.EventFormat == EventFormat.V1
+            ? JsonNodeValues.GetString(evt, "event_id")
+            : EventHashing.EventIdOf(SHA256.HashData(signed.WrittenSpan), version);
+    }
+
+    // Both the signature and the reference hash leave these out.
+    private static readonly string[] ReferenceHashOmits = [JsonSigning.SignaturesKey, JsonSigning.UnsignedKey];
 
     /// <summary>Adds this server's signature without touching the hashes (co-signing, e.g. a send_join or invite).</summary>
     public static void Sign(JsonObject evt, RoomVersion version, string serverName, SigningKey key)

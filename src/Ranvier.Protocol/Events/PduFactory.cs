@@ -54,8 +54,9 @@ public static class PduFactory
     /// </summary>
     public static Pdu HashSignAndCreate(JsonObject draft, RoomVersion version, string serverName, SigningKey key)
     {
-        EventSigning.HashAndSign(draft, version, serverName, key);
-        return Create(draft, version);
+        var eventId = EventSigning.HashSignAndIdentify(draft, version, serverName, key)
+            ?? throw new FormatException("event_id is missing");
+        return Pdu.TryParse(draft, version, eventId, out var error) ?? throw new FormatException(error ?? "malformed event");
     }
 
     /// <summary>As <see cref="TryCreate"/>, throwing <see cref="FormatException"/> on a malformed event.</summary>

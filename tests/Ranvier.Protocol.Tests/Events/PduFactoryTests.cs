@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Ranvier.Protocol.Crypto;
 using Ranvier.Protocol.Events;
 using Ranvier.Protocol.Rooms;
 using Ranvier.Protocol.Tests.Crypto;
@@ -29,6 +30,37 @@ public class PduFactoryTests
         pdu.PrevEvents.ShouldBe(["$prev"]);
         pdu.Json["hashes"]!["sha256"].ShouldNotBeNull();
         pdu.Json["signatures"]!["example.org"]!["ed25519:1"].ShouldNotBeNull();
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("3")]
+    [InlineData("4")]
+    [InlineData("10")]
+    [InlineData("11")]
+    [InlineData("12")]
+    public void Building_signs_and_identifies_an_event_as_the_separate_steps_do(string versionId)
+    {
+        // HashSignAndCreate serialises the redacted event once for the signature and the reference hash.
+        var version = RoomVersions.Find(versionId)!;
+        var draft = Message();
+        draft["content"]!["format"] = "org.matrix.custom.html";
+        if (version.EventFormat == EventFormat.V1)
+        {
+            draft["event_id"] = "$abc:example.org";
+            draft["prev_events"] = new JsonArray();
+            draft["auth_events"] = new JsonArray();
+        }
+
+        var separate = (JsonObject)draft.DeepClone();
+        EventSigning.HashAndSign(separate, version, "example.org", SpecSigningKey.Key);
+
+        var pdu = PduFactory.HashSignAndCreate(draft, version, "example.org", SpecSigningKey.Key);
+
+        pdu.Json.ToJsonString().ShouldBe(separate.ToJsonString());
+        pdu.EventId.ShouldBe(EventHashing.GetEventId(separate, version));
+        EventSigning.Verify(pdu.Json, version, "example.org", SpecSigningKey.Key.KeyId, SpecSigningKey.Key.PublicKey.Span)
+            .ShouldBe(SignatureCheck.Valid);
     }
 
     [Fact]
