@@ -32,7 +32,7 @@ internal sealed class RoomChain(RoomEventPipeline pipeline, RoomVersion version)
     public void Add(string type, string stateKey, string sender, JsonObject content)
     {
         var draft = new EventDraft(_events[0].RoomId, type, stateKey, sender, content);
-        Accept(pipeline.Build(version, draft, [_events[^1]], _state));
+        Accept(pipeline.Build(version, draft, [PrevEvent.Of(_events[^1], version)], _state));
     }
 
     private void Accept(Pdu pdu)

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Ranvier.Protocol.Auth;
-using Ranvier.Protocol.Crypto;
 using Ranvier.Protocol.Events;
 using Ranvier.Protocol.Json;
 using Ranvier.Protocol.Rooms;
@@ -59,7 +58,7 @@ public sealed partial class RoomEventPipeline(
     /// Builds an event on top of <paramref name="prevEvents"/>, citing as auth events the entries of
     /// <paramref name="state"/> (the state before it) that the auth rules select. Pure: nothing is read or written.
     /// </summary>
-    public Pdu Build(RoomVersion version, EventDraft draft, IReadOnlyList<Pdu> prevEvents, IReadOnlyDictionary<(string Type, string StateKey), Pdu> state)
+    public Pdu Build(RoomVersion version, EventDraft draft, IReadOnlyList<PrevEvent> prevEvents, IReadOnlyDictionary<(string Type, string StateKey), Pdu> state)
     {
         ArgumentNullException.ThrowIfNull(version);
         ArgumentNullException.ThrowIfNull(draft);
@@ -81,7 +80,8 @@ public sealed partial class RoomEventPipeline(
         json["depth"] = prevEvents.Count == 0 ? 1 : prevEvents.Max(e => e.Depth) + 1;
         json["prev_events"] = EventRefs(prevEvents, version);
         var authEvents = AuthEventSelection.Select(version, draft.Type, draft.Sender, draft.StateKey, content)
-            .Select(state.GetValueOrDefault).OfType<Pdu>().Distinct().OrderBy(e => e.EventId, StringComparer.Ordinal);
+            .Select(state.GetValueOrDefault).OfType<Pdu>().Distinct().OrderBy(e => e.EventId, StringComparer.Ordinal)
+            .Select(e => PrevEvent.Of(e, version));
         json["auth_events"] = EventRefs(authEvents, version);
         return PduFactory.HashSignAndCreate(json, version, options.ServerName, keys.Current);
     }
@@ -152,7 +152,7 @@ public sealed partial class RoomEventPipeline(
                 }
                 else
                 {
-                    tip.Advance(pdu);
+                    tip.Advance(pdu, version);
                 }
 
                 return pdu;
@@ -214,7 +214,7 @@ public sealed partial class RoomEventPipeline(
         {
             var extremityIds = await Store.GetForwardExtremitiesAsync(draft.RoomId, cancellationToken).ConfigureAwait(false);
             var extremities = await Store.GetEventsByIdAsync(extremityIds, cancellationToken).ConfigureAwait(false);
-            tip.Extremities = [.. extremities.Select(e => RoomEventReader.ToPdu(e, version))];
+            tip.Extremities = [.. extremities.Select(e => PrevEvent.Of(RoomEventReader.ToPdu(e, version), version))];
         }
 
         var prev = tip.Extremities.OrderByDescending(e => e.Depth).ThenBy(e => e.EventId, StringComparer.Ordinal).Take(MaxPrevEvents).ToList();
@@ -288,13 +288,13 @@ public sealed partial class RoomEventPipeline(
     }
 
     /// <summary>Event references as the room version writes them: IDs, or [ID, {sha256: reference hash}] pairs for v1/v2.</summary>
-    private static JsonArray EventRefs(IEnumerable<Pdu> events, RoomVersion version)
+    private static JsonArray EventRefs(IEnumerable<PrevEvent> events, RoomVersion version)
     {
         var refs = new JsonArray();
         foreach (var e in events)
         {
             refs.Add(version.EventFormat == EventFormat.V1
-                ? new JsonArray(e.EventId, new JsonObject { ["sha256"] = UnpaddedBase64.Encode(EventHashing.ReferenceHash(e.Json, version)) })
+                ? new JsonArray(e.EventId, new JsonObject { ["sha256"] = e.ReferenceHash })
                 : JsonValue.Create(e.EventId));
         }
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Ranvier.Protocol.Crypto;
 using Ranvier.Protocol.Events;
+using Ranvier.Protocol.Rooms;
 using Ranvier.Server.Services.Memory;
 
 namespace Ranvier.Server.Services.Rooms;
@@ -53,8 +55,8 @@ public sealed class RoomTip
 {
     private readonly Dictionary<(string Type, string StateKey), Pdu?> _state = [];
 
-    /// <summary>The room's forward extremities, or null until read.</summary>
-    public List<Pdu>? Extremities { get; set; }
+    /// <summary>The room's forward extremities (what a new event cites of them), or null until read.</summary>
+    public List<PrevEvent>? Extremities { get; set; }
 
     /// <summary>The current state event at <paramref name="key"/> when known (<paramref name="pdu"/> null: the room has none).</summary>
     public bool TryGetState((string Type, string StateKey) key, out Pdu? pdu) => _state.TryGetValue(key, out pdu);
@@ -66,7 +68,7 @@ public sealed class RoomTip
     /// Moves the tip past a persisted event: it replaces its prev events among the extremities and, for a state
     /// event, becomes the current state at its key.
     /// </summary>
-    public void Advance(Pdu pdu)
+    public void Advance(Pdu pdu, RoomVersion version)
     {
         ArgumentNullException.ThrowIfNull(pdu);
         if (Extremities is { } extremities)
@@ -79,12 +81,30 @@ public sealed class RoomTip
                 }
             }
 
-            extremities.Add(pdu);
+            extremities.Add(PrevEvent.Of(pdu, version));
         }
 
         if (pdu.StateKey is { } stateKey)
         {
             _state[(pdu.Type, stateKey)] = pdu;
         }
+    }
+}
+
+/// <summary>
+/// What a new event cites of an earlier one (a prev or auth event): its ID, its depth and, in room versions 1 and 2,
+/// its reference hash. Small on purpose: a room's tip keeps these for its extremities rather than whole events, which
+/// would outlive each send and so cost every garbage collection a copy.
+/// </summary>
+public sealed record PrevEvent(string EventId, long Depth, string? ReferenceHash)
+{
+    public static PrevEvent Of(Pdu pdu, RoomVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(pdu);
+        ArgumentNullException.ThrowIfNull(version);
+        return new PrevEvent(
+            pdu.EventId,
+            pdu.Depth,
+            version.EventFormat == EventFormat.V1 ? UnpaddedBase64.Encode(EventHashing.ReferenceHash(pdu.Json, version)) : null);
     }
 }

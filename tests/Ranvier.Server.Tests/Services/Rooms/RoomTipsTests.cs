@@ -28,18 +28,20 @@ public class RoomTipsTests
         return Pdu.Parse(json, RoomVersions.V10, id);
     }
 
+    private static PrevEvent Ref(Pdu pdu) => PrevEvent.Of(pdu, RoomVersions.V10);
+
     [Fact]
     public void Advancing_replaces_the_prev_events_among_the_extremities_and_sets_the_state_key()
     {
-        var tip = new RoomTip { Extremities = [Event("$a"), Event("$b"), Event("$c")] };
+        var tip = new RoomTip { Extremities = [Ref(Event("$a")), Ref(Event("$b")), Ref(Event("$c"))] };
         tip.SetState(("m.room.join_rules", ""), null);
 
-        tip.Advance(Event("$d", prev: ["$a", "$c"]));
+        tip.Advance(Event("$d", prev: ["$a", "$c"]), RoomVersions.V10);
         tip.Extremities.Select(e => e.EventId).ShouldBe(["$b", "$d"]);
         tip.TryGetState(("m.room.topic", ""), out _).ShouldBeFalse();
 
         var rules = Event("$e", "", "m.room.join_rules", "$b", "$d");
-        tip.Advance(rules);
+        tip.Advance(rules, RoomVersions.V10);
         tip.Extremities.Select(e => e.EventId).ShouldBe(["$e"]);
         tip.TryGetState(("m.room.join_rules", ""), out var known).ShouldBeTrue();
         known.ShouldBeSameAs(rules);
@@ -49,7 +51,7 @@ public class RoomTipsTests
     public void An_unread_tip_stays_unread_and_forgotten_rooms_start_empty()
     {
         var tip = new RoomTip();
-        tip.Advance(Event("$a"));
+        tip.Advance(Event("$a"), RoomVersions.V10);
         tip.Extremities.ShouldBeNull("extremities never read stay unknown rather than partly known");
 
         var tips = new RoomTips();
