@@ -2,7 +2,7 @@
 # Runs every Ranvier test suite and ends with one line summing them: "N passed, N failed, N skipped".
 # Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Config]
 # After the .NET tests it runs the tier-3 suites in tests/e2e (matrix-js-sdk, matrix-nio and Hydrogen in headless
-# Chromium against a real server).
+# Chromium against a real server): once against the Debug build, once against a NativeAOT publish of the server.
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -72,24 +72,42 @@ e2e_missing() {
   failed=$((failed + 1)) status=1
 }
 
-if [ -x tests/e2e/js/node_modules/.bin/node ]; then
-  run_e2e js bash -c 'cd tests/e2e/js && exec node_modules/.bin/node --test --test-force-exit --test-reporter=tap test/*.test.mjs'
+# The three suites against one server build; $1 labels it in the output.
+run_e2e_suites() {
+  local label=$1
+  if [ -x tests/e2e/js/node_modules/.bin/node ]; then
+    run_e2e "js$label" bash -c 'cd tests/e2e/js && exec node_modules/.bin/node --test --test-force-exit --test-reporter=tap test/*.test.mjs'
+  else
+    e2e_missing "js$label" "tests/e2e/js/node_modules is not installed; run 'npm ci' there (.ci/run does)"
+  fi
+  if /usr/bin/python3 -c 'import nio' 2>/dev/null; then
+    run_e2e "nio$label" /usr/bin/python3 tests/e2e/nio/run.py
+  else
+    e2e_missing "nio$label" "/usr/bin/python3 has no matrix-nio; apt-get install python3-matrix-nio python3-olm (.ci/run does)"
+  fi
+  # Hydrogen in Chromium runs on the Node binary that tests/e2e/js installs.
+  if [ ! -x tests/e2e/js/node_modules/.bin/node ] || [ ! -d tests/e2e/browser/node_modules/playwright-core ]; then
+    e2e_missing "browser$label" "tests/e2e/js or tests/e2e/browser has no node_modules; run 'npm ci' in both (.ci/run does)"
+  elif [ ! -x /usr/bin/chromium ]; then
+    e2e_missing "browser$label" "/usr/bin/chromium is missing; apt-get install chromium (.ci/run does)"
+  else
+    run_e2e "browser$label" bash -c 'cd tests/e2e/browser && exec ../js/node_modules/.bin/node --test --test-force-exit --test-reporter=tap test/*.test.mjs'
+  fi
+}
+
+run_e2e_suites ""
+
+# The same suites against the NativeAOT build (docs/deployment.md), published here from the same sources.
+aot_dir=$(mktemp -d)
+if scripts/publish-aot.sh "$aot_dir" >"$log" 2>&1; then
+  export E2E_RANVIER_SERVER="$aot_dir/ranvier"
+  run_e2e_suites " (NativeAOT)"
+  unset E2E_RANVIER_SERVER
 else
-  e2e_missing js "tests/e2e/js/node_modules is not installed; run 'npm ci' there (.ci/run does)"
+  cat "$log"
+  e2e_missing "NativeAOT" "scripts/publish-aot.sh failed (it needs clang and zlib1g-dev; .ci/run installs them)"
 fi
-if /usr/bin/python3 -c 'import nio' 2>/dev/null; then
-  run_e2e nio /usr/bin/python3 tests/e2e/nio/run.py
-else
-  e2e_missing nio "/usr/bin/python3 has no matrix-nio; apt-get install python3-matrix-nio python3-olm (.ci/run does)"
-fi
-# Hydrogen in Chromium runs on the Node binary that tests/e2e/js installs.
-if [ ! -x tests/e2e/js/node_modules/.bin/node ] || [ ! -d tests/e2e/browser/node_modules/playwright-core ]; then
-  e2e_missing browser "tests/e2e/js or tests/e2e/browser has no node_modules; run 'npm ci' in both (.ci/run does)"
-elif [ ! -x /usr/bin/chromium ]; then
-  e2e_missing browser "/usr/bin/chromium is missing; apt-get install chromium (.ci/run does)"
-else
-  run_e2e browser bash -c 'cd tests/e2e/browser && exec ../js/node_modules/.bin/node --test --test-force-exit --test-reporter=tap test/*.test.mjs'
-fi
+rm -rf "$aot_dir"
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suites need, once: Debian packages (libsodium, libvips, matrix-nio for tests/e2e/nio, npm,
-# chromium for tests/e2e/browser) and the pinned npm packages of tests/e2e/js (matrix-js-sdk, its Rust crypto and a
-# Node 22 binary) and tests/e2e/browser (hydrogen-view-sdk, esbuild, playwright-core, which downloads no browser).
+# chromium for tests/e2e/browser, clang and zlib1g-dev for the NativeAOT build) and the pinned npm packages of
+# tests/e2e/js (matrix-js-sdk, its Rust crypto and a Node 22 binary) and tests/e2e/browser (hydrogen-view-sdk, esbuild,
+# playwright-core, which downloads no browser).
 # Idempotent and quiet when everything is there already; test.sh runs it first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,8 @@ need=()
 ldconfig -p | grep -q 'libsodium\.so\.23' || need+=(libsodium23)
 # libvips for thumbnails (the server starts without it, but the thumbnail tests need it).
 ldconfig -p | grep -q 'libvips\.so\.42' || need+=(libvips42)
-for pkg in python3-matrix-nio python3-olm chromium; do
+# clang and zlib's headers link the NativeAOT build (scripts/publish-aot.sh) that the e2e suites also run against.
+for pkg in python3-matrix-nio python3-olm chromium clang zlib1g-dev; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 command -v npm >/dev/null || need+=(npm)

@@ -16,7 +16,8 @@ internal sealed record BenchOptions
 
     public int? Pid { get; init; }
 
-    public string? ServerDll { get; init; }
+    /// <summary>The server to start: a <c>ranvier.dll</c> (run with <c>dotnet</c>) or a native <c>ranvier</c> executable (NativeAOT).</summary>
+    public string? Server { get; init; }
 
     public int Senders { get; init; } = 32;
 
@@ -52,7 +53,7 @@ internal sealed record BenchOptions
     public bool NeedsSendPhase => Phases.Overlaps(["send", "initial_sync", "login_sync", "messages"]);
 
     public const string Usage = """
-        usage: Ranvier.LoadBench [--url URL [--pid N] | --server-dll PATH] [--only PHASE,...] [--smoke]
+        usage: Ranvier.LoadBench [--url URL [--pid N] | --server PATH] [--only PHASE,...] [--smoke]
                                  [--senders C] [--rooms R] [--events E] [--clients M] [--messages N] [--rate PER_S]
                                  [--repetitions K] [--pages P] [--paged-rooms N] [--quiet-seconds S] [--send-log FILE]
           phases: send, delivery, initial_sync, login_sync, messages, idle (default: all)
@@ -94,7 +95,7 @@ internal sealed record BenchOptions
             {
                 "--url" => options with { Url = Uri.TryCreate(value, UriKind.Absolute, out var url) ? url : throw new ArgumentException($"--url: not an absolute URL: {value}") },
                 "--pid" => options with { Pid = Positive(name, value) },
-                "--server-dll" => options with { ServerDll = value },
+                "--server" => options with { Server = value },
                 "--senders" => options with { Senders = Positive(name, value) },
                 "--rooms" => options with { Rooms = Positive(name, value) },
                 "--events" => options with { Events = Positive(name, value) },

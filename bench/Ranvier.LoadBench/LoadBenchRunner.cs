@@ -19,9 +19,9 @@ public static class LoadBenchRunner
         try
         {
             options = BenchOptions.Parse(args);
-            if (options.Url is not null && options.ServerDll is not null)
+            if (options.Url is not null && options.Server is not null)
             {
-                throw new ArgumentException("--url and --server-dll exclude each other");
+                throw new ArgumentException("--url and --server exclude each other");
             }
 
             if (options.Url is null && options.Pid is not null)
@@ -50,7 +50,7 @@ public static class LoadBenchRunner
     private static async Task<int> RunAsync(BenchOptions options, TextWriter output, TextWriter progress, CancellationToken cancellationToken)
     {
         await using IServerUnderTest server = options.Url is null
-            ? await LocalServer.StartAsync(options.ServerDll, cancellationToken)
+            ? await LocalServer.StartAsync(options.Server, cancellationToken)
             : new ExistingServer(options.Url, options.Pid);
         using var client = new MatrixClient(server.BaseUrl);
         if (!await client.AnswersVersionsAsync(cancellationToken))

@@ -7,9 +7,9 @@ using System.Net.Sockets;
 namespace Ranvier.LoadBench;
 
 /// <summary>
-/// The Ranvier server built in this repository, started as a child process (<c>dotnet ranvier.dll --config …</c>) with
-/// a temporary data directory, a free port on 127.0.0.1, open registration and rate limits high enough that set-up
-/// is never throttled. Disposing kills it and deletes the directory.
+/// The Ranvier server built in this repository, started as a child process (<c>dotnet ranvier.dll --config …</c>, or the
+/// NativeAOT executable) with a temporary data directory, a free port on 127.0.0.1, open registration and rate limits
+/// high enough that set-up is never throttled. Disposing kills it and deletes the directory.
 /// </summary>
 internal sealed class LocalServer : IServerUnderTest
 {
@@ -19,12 +19,12 @@ internal sealed class LocalServer : IServerUnderTest
     private readonly string directory;
     private readonly ConcurrentQueue<string> output = new();
 
-    private LocalServer(Process process, string directory, Uri baseUrl, string dll)
+    private LocalServer(Process process, string directory, Uri baseUrl, string path)
     {
         this.process = process;
         this.directory = directory;
         BaseUrl = baseUrl;
-        Description = "ranvier (" + dll + ")";
+        Description = "ranvier (" + path + ")";
     }
 
     public Uri BaseUrl { get; }
@@ -33,13 +33,16 @@ internal sealed class LocalServer : IServerUnderTest
 
     public string Description { get; }
 
-    /// <summary>Starts the server and returns once GET /_matrix/client/versions answers (polled, at most a minute).</summary>
-    public static async Task<LocalServer> StartAsync(string? dllPath, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the server at <paramref name="serverPath"/> (a <c>ranvier.dll</c>, run with <c>dotnet</c>, or a native
+    /// executable from a NativeAOT publish) and returns once GET /_matrix/client/versions answers (polled, at most a minute).
+    /// </summary>
+    public static async Task<LocalServer> StartAsync(string? serverPath, CancellationToken cancellationToken)
     {
-        var dll = Path.GetFullPath(dllPath ?? FindBuiltServer());
-        if (!File.Exists(dll))
+        var path = Path.GetFullPath(serverPath ?? FindBuiltServer());
+        if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"no server at {dll}", dll);
+            throw new FileNotFoundException($"no server at {path}", path);
         }
 
         var directory = Path.Combine(Path.GetTempPath(), "ranvier-loadbench-" + Guid.NewGuid().ToString("N"));
@@ -48,16 +51,23 @@ internal sealed class LocalServer : IServerUnderTest
         var config = Path.Combine(directory, "ranvier.yaml");
         await File.WriteAllTextAsync(config, Config(directory, port), cancellationToken);
 
-        var info = new ProcessStartInfo("dotnet")
+        var managed = path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var info = new ProcessStartInfo(managed ? "dotnet" : path)
         {
-            ArgumentList = { dll, "--config", config },
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
-        var server = new LocalServer(process, directory, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"), dll);
+        if (managed)
+        {
+            info.ArgumentList.Add(path);
+        }
+
+        info.ArgumentList.Add("--config");
+        info.ArgumentList.Add(config);
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + info.FileName);
+        var server = new LocalServer(process, directory, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"), path);
         // Drain both pipes so the server never blocks on a full one; keep the tail for error messages.
         process.OutputDataReceived += (_, e) => server.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => server.Keep(e.Data);
@@ -131,13 +141,13 @@ internal sealed class LocalServer : IServerUnderTest
 
         if (root is null)
         {
-            throw new FileNotFoundException("not inside the Ranvier repository: pass --server-dll PATH or --url URL");
+            throw new FileNotFoundException("not inside the Ranvier repository: pass --server PATH or --url URL");
         }
 
         var candidates = new[] { "Release", "Debug" }
             .Select(configuration => Path.Combine(root.FullName, "src", "Ranvier.Server", "bin", configuration, "net10.0", "ranvier.dll"));
         return candidates.FirstOrDefault(File.Exists)
-            ?? throw new FileNotFoundException("no built server: run `dotnet build -c Release src/Ranvier.Server`, or pass --server-dll PATH");
+            ?? throw new FileNotFoundException("no built server: run `dotnet build -c Release src/Ranvier.Server`, or pass --server PATH");
     }
 
     /// <summary>A port the system just handed out, released again for the server to bind.</summary>

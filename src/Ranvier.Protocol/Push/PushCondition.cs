@@ -62,7 +62,7 @@ public abstract partial record PushCondition
         var array = new JsonArray();
         foreach (var condition in conditions)
         {
-            array.Add(condition.ToJson());
+            array.Add((JsonNode)condition.ToJson());
         }
 
         return array;

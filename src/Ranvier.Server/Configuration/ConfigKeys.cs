@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace Ranvier.Server.Configuration;
@@ -37,6 +38,29 @@ internal static class ConfigKeys
         }
     }
 
+    /// <summary>
+    /// Walks the properties of <paramref name="type"/> and of the sections it holds. A NativeAOT build keeps the
+    /// properties of a type for reflection only when told: each section class is named below (a test checks that none
+    /// is missing), since the trimmer cannot follow <see cref="PropertyInfo.PropertyType"/> on its own.
+    /// </summary>
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(RanvierConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(PushConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(PresenceConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(RoomsConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(MediaConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(UrlPreviewConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(RateLimitsConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(RateLimitConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(RegistrationConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(PasswordHashingConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ListenConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(DatabaseConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(WellKnownConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(LimitsConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(LoggingConfig))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(RefreshTokensConfig))]
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Every section type is kept by the DynamicDependency attributes above.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Every section type is kept by the DynamicDependency attributes above.")]
     private static IEnumerable<string> Collect(Type type, string? prefix)
     {
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))

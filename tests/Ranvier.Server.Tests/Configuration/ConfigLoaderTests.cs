@@ -1,5 +1,7 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Ranvier.Server.Configuration;
 using YamlDotNet.RepresentationModel;
@@ -45,6 +47,35 @@ public class ConfigLoaderTests
         known.ShouldNotBeEmpty();
         known.Except(documented).ShouldBeEmpty("keys missing from ranvier.sample.yaml");
         documented.Except(known).ShouldBeEmpty("keys documented in ranvier.sample.yaml that the server does not read");
+    }
+
+    [Fact]
+    public void Every_configuration_section_is_kept_for_the_NativeAOT_build()
+    {
+        // ConfigKeys reads the properties of each section class by reflection; a NativeAOT build keeps them only for the
+        // classes its DynamicDependency attributes name, so a new section left out there would be "unknown" in that build.
+        var kept = typeof(ConfigKeys).GetMethod("Collect", BindingFlags.NonPublic | BindingFlags.Static)!
+            .GetCustomAttributes<DynamicDependencyAttribute>()
+            .Select(a => a.Type)
+            .ToHashSet();
+
+        SectionTypes(typeof(RanvierConfig)).Except(kept).ShouldBeEmpty();
+    }
+
+    private static IEnumerable<Type> SectionTypes(Type type)
+    {
+        yield return type;
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var propertyType = property.PropertyType;
+            if (propertyType.IsClass && propertyType != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(propertyType))
+            {
+                foreach (var nested in SectionTypes(propertyType))
+                {
+                    yield return nested;
+                }
+            }
+        }
     }
 
     [Fact]

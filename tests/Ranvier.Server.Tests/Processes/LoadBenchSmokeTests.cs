@@ -17,7 +17,7 @@ public class LoadBenchSmokeTests
         var sendLog = Path.Combine(Directory.CreateTempSubdirectory("ranvier-bench-").FullName, "send.csv");
 
         var exitCode = await LoadBenchRunner
-            .RunAsync(["--smoke", "--server-dll", Path.Combine(AppContext.BaseDirectory, "ranvier.dll"), "--send-log", sendLog], output, progress)
+            .RunAsync(["--smoke", "--server", Path.Combine(AppContext.BaseDirectory, "ranvier.dll"), "--send-log", sendLog], output, progress)
             .WaitAsync(TimeSpan.FromSeconds(120));
 
         exitCode.ShouldBe(0, progress.ToString());

@@ -1,5 +1,6 @@
 // Starts a real ranvier process for end-to-end tests and stops it again.
-// The server is the Debug build test.sh makes (or $E2E_RANVIER_DLL); each instance gets a fresh data
+// The server is the Debug build test.sh makes, or $E2E_RANVIER_SERVER: a ranvier.dll (run with dotnet) or the native
+// executable of a NativeAOT publish (scripts/publish-aot.sh). Each instance gets a fresh data
 // directory, an ephemeral port, and no inherited RANVIER_* settings, so tests never share state.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -25,9 +26,9 @@ const stopTimeoutMs = 30_000;
  * @returns {Promise<RanvierProcess>}
  */
 export async function startServer(options = {}) {
-  const dll = process.env.E2E_RANVIER_DLL ?? defaultDll;
-  if (!existsSync(dll)) {
-    throw new Error(`${dll} does not exist; build it first (./test.sh or dotnet build src/Ranvier.Server)`);
+  const server = process.env.E2E_RANVIER_SERVER ?? defaultDll;
+  if (!existsSync(server)) {
+    throw new Error(`${server} does not exist; build it first (./test.sh or dotnet build src/Ranvier.Server)`);
   }
   const dataDir = mkdtempSync(join(tmpdir(), "ranvier-e2e-"));
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("RANVIER_")));
@@ -38,16 +39,17 @@ export async function startServer(options = {}) {
     RANVIER_LISTEN__PORT: "0",
     ...options.env,
   });
-  const child = spawn("dotnet", [dll], { cwd: dataDir, env, stdio: ["ignore", "pipe", "pipe"] });
-  const server = new RanvierProcess(child, dataDir);
+  const [command, args] = server.endsWith(".dll") ? ["dotnet", [server]] : [server, []];
+  const child = spawn(command, args, { cwd: dataDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const ranvier = new RanvierProcess(child, dataDir);
   try {
-    await server.started;
+    await ranvier.started;
   } catch (err) {
     child.kill("SIGKILL");
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
-  return server;
+  return ranvier;
 }
 
 /**

@@ -1,6 +1,7 @@
 """Starts a real ranvier process for end-to-end tests and stops it again.
 
-The server is the Debug build test.sh makes (or $E2E_RANVIER_DLL); each instance gets a fresh data
+The server is the Debug build test.sh makes, or $E2E_RANVIER_SERVER: a ranvier.dll (run with dotnet) or the native
+executable of a NativeAOT publish (scripts/publish-aot.sh). Each instance gets a fresh data
 directory, an ephemeral port and no inherited RANVIER_* settings, so tests never share state.
 """
 
@@ -32,9 +33,10 @@ class RanvierProcess:
     """A running ranvier: its client-server base URL, server name, and log so far."""
 
     def __init__(self, extra_env=None):
-        dll = Path(os.environ.get("E2E_RANVIER_DLL", DEFAULT_DLL))
-        if not dll.exists():
-            raise FileNotFoundError(f"{dll} does not exist; build it first (./test.sh or dotnet build src/Ranvier.Server)")
+        server = Path(os.environ.get("E2E_RANVIER_SERVER", DEFAULT_DLL))
+        if not server.exists():
+            raise FileNotFoundError(f"{server} does not exist; build it first (./test.sh or dotnet build src/Ranvier.Server)")
+        command = ["dotnet", str(server)] if server.suffix == ".dll" else [str(server)]
         self.data_dir = tempfile.mkdtemp(prefix="ranvier-e2e-")
         env = {k: v for k, v in os.environ.items() if not k.startswith("RANVIER_")}
         env.update(
@@ -49,7 +51,7 @@ class RanvierProcess:
         self.server_name = ""
         self._lines = queue.Queue()
         self._process = subprocess.Popen(
-            ["dotnet", str(dll)],
+            command,
             cwd=self.data_dir,
             env=env,
             stdin=subprocess.DEVNULL,

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Ranvier.Server.Api.Json;
 using Ranvier.Server.Http;
 
 namespace Ranvier.Server.Services.Auth;
@@ -125,7 +126,7 @@ public sealed class UserInteractiveAuth(TimeProvider time)
         var flowArray = new JsonArray();
         foreach (var flow in flows)
         {
-            flowArray.Add(new JsonObject { ["stages"] = new JsonArray(flow.Stages.Select(s => (JsonNode)JsonValue.Create(s)).ToArray()) });
+            flowArray.Add((JsonNode)new JsonObject { ["stages"] = new JsonArray(flow.Stages.Select(s => (JsonNode)JsonValue.Create(s)).ToArray()) });
         }
 
         JsonArray completed;
@@ -147,7 +148,7 @@ public sealed class UserInteractiveAuth(TimeProvider time)
             response["error"] = error.Message;
         }
 
-        return Results.Json(response, statusCode: StatusCodes.Status401Unauthorized);
+        return TypedResults.Json(response, RanvierJsonContext.Default.JsonObject, statusCode: StatusCodes.Status401Unauthorized);
     }
 
     private async Task RemoveExpiredAsync()

@@ -89,7 +89,7 @@ public sealed class DehydratedDeviceService(IDehydratedDeviceStore store, Device
         var events = new JsonArray();
         foreach (var message in page)
         {
-            events.Add(new JsonObject { ["sender"] = message.Sender, ["type"] = message.Type, ["content"] = StoredJson.Read(message.ContentJson) });
+            events.Add((JsonNode)new JsonObject { ["sender"] = message.Sender, ["type"] = message.Type, ["content"] = StoredJson.Read(message.ContentJson) });
         }
 
         var response = new JsonObject { ["events"] = events };

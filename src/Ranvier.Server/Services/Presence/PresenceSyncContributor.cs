@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Ranvier.Server.Services.Sync;
 using Ranvier.Storage.Presence;
 using Ranvier.Storage.Rooms;
@@ -81,7 +82,7 @@ internal sealed class PresenceSyncContributor(PresenceService presence, IPresenc
         var limit = (int)Math.Clamp(filter.Limit ?? MaxEvents, 1, MaxEvents);
         foreach (var record in records.OrderByDescending(r => r.StreamPosition).Take(limit).OrderBy(r => r.StreamPosition))
         {
-            response.Presence.Add(presence.ToEvent(record));
+            response.Presence.Add((JsonNode)presence.ToEvent(record));
         }
     }
 }

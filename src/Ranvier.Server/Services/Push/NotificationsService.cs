@@ -54,7 +54,7 @@ public sealed class NotificationsService(IPushActionStore store, IRoomEventStore
                 continue;
             }
 
-            notifications.Add(new JsonObject
+            notifications.Add((JsonNode)new JsonObject
             {
                 ["actions"] = JsonNode.Parse(record.ActionsJson),
                 ["event"] = ev,

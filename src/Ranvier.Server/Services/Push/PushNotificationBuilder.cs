@@ -49,8 +49,7 @@ public sealed class PushNotificationBuilder(IRoomEventStore rooms)
         notification["counts"] = counts;
         // data goes to the gateway whole, custom keys and format included, only url left out (pusher.yaml, data).
         data.Remove("url");
-        notification["devices"] = new JsonArray
-        {
+        notification["devices"] = new JsonArray(
             new JsonObject
             {
                 ["app_id"] = pusher.Pusher.AppId,
@@ -58,8 +57,7 @@ public sealed class PushNotificationBuilder(IRoomEventStore rooms)
                 ["pushkey_ts"] = pusher.Pusher.CreatedTs / 1000,
                 ["data"] = data,
                 ["tweaks"] = tweaks,
-            },
-        };
+            });
         return new JsonObject { ["notification"] = notification };
     }
 

@@ -32,7 +32,7 @@ public sealed class PushRulesSyncContributor(PushRuleService pushRules) : ISyncC
         }
         else
         {
-            response.AccountData.Add(new JsonObject { ["type"] = PushRuleService.AccountDataType, ["content"] = content });
+            response.AccountData.Add((JsonNode)new JsonObject { ["type"] = PushRuleService.AccountDataType, ["content"] = content });
         }
     }
 }

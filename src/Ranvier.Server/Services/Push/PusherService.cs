@@ -32,7 +32,7 @@ public sealed class PusherService(IPusherStore pushers, PushGatewayClient gatewa
                 entry["profile_tag"] = pusher.ProfileTag;
             }
 
-            list.Add(entry);
+            list.Add((JsonNode)entry);
         }
 
         return new JsonObject { ["pushers"] = list };

@@ -125,7 +125,7 @@ public sealed class RoomDirectoryService(RanvierOptions options, IRoomDirectoryS
         {
             if (await SummarizeAsync(room, cancellationToken).ConfigureAwait(false) is { } summary)
             {
-                chunk.Add(summary);
+                chunk.Add((JsonNode)summary);
             }
         }
 

@@ -34,7 +34,7 @@ public sealed class AccountDataSync(AccountDataService accountData)
             {
                 if (filter.AccountData.Allows(record.Type, window.Request.UserId) && Under(filter.AccountData.Limit, global.Count))
                 {
-                    global.Add(Event(record));
+                    global.Add((JsonNode)Event(record));
                 }
             }
             else if (filter.Room.AllowsRoom(record.RoomId) && filter.Room.AccountData.AllowsRoom(record.RoomId)
@@ -48,7 +48,7 @@ public sealed class AccountDataSync(AccountDataService accountData)
 
                 if (Under(filter.Room.AccountData.Limit, events.Count))
                 {
-                    events.Add(Event(record));
+                    events.Add((JsonNode)Event(record));
                 }
             }
         }

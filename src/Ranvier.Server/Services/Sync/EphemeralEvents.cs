@@ -20,7 +20,7 @@ public static class EphemeralEvents
             return false;
         }
 
-        response.Joined(roomId).Ephemeral.Add(ephemeralEvent);
+        response.Joined(roomId).Ephemeral.Add((JsonNode)ephemeralEvent);
         return true;
     }
 }

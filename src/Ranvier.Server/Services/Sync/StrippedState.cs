@@ -29,7 +29,7 @@ public sealed class StrippedState(IRoomEventStore store)
         var stripped = new JsonArray();
         foreach (var stored in events.Append(memberEvent))
         {
-            stripped.Add(Strip(stored));
+            stripped.Add((JsonNode)Strip(stored));
         }
 
         return stripped;

@@ -80,7 +80,7 @@ public sealed class SyncEventFormatter(ClientEventSerializer serializer, RoomEve
                 ?? throw new InvalidOperationException($"The room of stored event {stored.EventId} has no known version.");
             var pdu = RoomEventReader.ToPdu(stored, version);
             var redacted = redactions.TryGetValue(stored.EventId, out var redaction) && redaction.RoomId == stored.RoomId;
-            result.Add(redacted ? Redaction.Redact(pdu.Json, version) : (JsonObject)pdu.Json.DeepClone());
+            result.Add((JsonNode)(redacted ? Redaction.Redact(pdu.Json, version) : (JsonObject)pdu.Json.DeepClone()));
         }
 
         return result;

@@ -87,7 +87,7 @@ public sealed class ToDeviceSyncContributor(IToDeviceStore store) : ISyncContrib
         }
         foreach (var message in messages)
         {
-            response.ToDevice.Add(new JsonObject
+            response.ToDevice.Add((JsonNode)new JsonObject
             {
                 ["sender"] = message.Sender,
                 ["type"] = message.Type,
