@@ -20,11 +20,12 @@ internal static class JsonText
     }
 
     /// <summary>
-    /// <paramref name="values"/> as a JSON array of strings (a parameter for <c>json_each</c>). Values with nothing to
-    /// escape (every user ID this server makes, every event ID) are written straight into the one string; others go
-    /// through the JSON writer.
+    /// <paramref name="values"/> as a JSON array of strings in UTF-8, for a <c>json_each</c> parameter that is bound as
+    /// a blob and read as text (<c>json_each(CAST(@p AS TEXT))</c>): SQLite copies the one array as it is, where a
+    /// string parameter is encoded to UTF-8 anew at every bind. Values with nothing to escape (every user ID this
+    /// server makes, every event ID) are written straight into the array; others go through the JSON writer.
     /// </summary>
-    public static string ArrayOf(IReadOnlyList<string> values)
+    public static byte[] Utf8ArrayOf(IReadOnlyList<string> values)
     {
         var length = 2 + Math.Max(0, values.Count - 1);
         foreach (var value in values)
@@ -34,31 +35,29 @@ internal static class JsonText
                 return EscapedArrayOf(values);
             }
 
-            length += value.Length + 2;
+            length += Encoding.UTF8.GetByteCount(value) + 2;
         }
 
-        return string.Create(length, values, static (span, values) =>
+        var bytes = new byte[length];
+        bytes[0] = (byte)'[';
+        var at = 1;
+        foreach (var value in values)
         {
-            span[0] = '[';
-            var at = 1;
-            foreach (var value in values)
+            if (at > 1)
             {
-                if (at > 1)
-                {
-                    span[at++] = ',';
-                }
-
-                span[at++] = '"';
-                value.CopyTo(span[at..]);
-                at += value.Length;
-                span[at++] = '"';
+                bytes[at++] = (byte)',';
             }
 
-            span[at] = ']';
-        });
+            bytes[at++] = (byte)'"';
+            at += Encoding.UTF8.GetBytes(value, bytes.AsSpan(at));
+            bytes[at++] = (byte)'"';
+        }
+
+        bytes[at] = (byte)']';
+        return bytes;
     }
 
-    private static string EscapedArrayOf(IReadOnlyList<string> values)
+    private static byte[] EscapedArrayOf(IReadOnlyList<string> values)
     {
         var buffer = new ArrayBufferWriter<byte>(values.Count * 32);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -72,7 +71,7 @@ internal static class JsonText
             writer.WriteEndArray();
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.WrittenSpan.ToArray();
     }
 
     // What a JSON string cannot hold as it is: the quote, the backslash and the control characters.

@@ -47,11 +47,11 @@ internal sealed class SqlitePushActionStore(SqliteReadPool reads) : IPushActionS
         {
             // One JSON array of the group's users serves both statements: the row keeps them as text split by newlines
             // (built by SQLite from the array), the counters take one upsert per user.
-            var users = JsonText.ArrayOf([.. group.Select(static a => a.UserId)]);
+            var users = JsonText.Utf8ArrayOf([.. group.Select(static a => a.UserId)]);
             var highlight = group.Key.Highlight ? 1 : 0;
             s.Command("""
                 INSERT INTO event_push_groups (stream_pos, event_nid, room_nid, thread_id, highlight, actions_json, users)
-                VALUES (@p, @e, @r, @t, @h, @a, char(10) || (SELECT group_concat(value, char(10) ORDER BY key) FROM json_each(@users)) || char(10))
+                VALUES (@p, @e, @r, @t, @h, @a, char(10) || (SELECT group_concat(value, char(10) ORDER BY key) FROM json_each(CAST(@users AS TEXT))) || char(10))
                 """).With("@p", streamPos).With("@e", eventNid).With("@r", roomNid).With("@t", push.ThreadId)
                 .With("@h", highlight).With("@a", group.Key.ActionsJson).With("@users", users)
                 .ExecuteNonQuery();
@@ -59,7 +59,7 @@ internal sealed class SqlitePushActionStore(SqliteReadPool reads) : IPushActionS
             // WHERE true: an upsert's SELECT needs a WHERE so that ON CONFLICT is not read as a join constraint.
             s.Command("""
                 INSERT INTO push_unread (room_nid, user_id, thread_id, notifications, highlights)
-                SELECT @r, value, @t, 1, @h FROM json_each(@users) WHERE true
+                SELECT @r, value, @t, 1, @h FROM json_each(CAST(@users AS TEXT)) WHERE true
                 ON CONFLICT (room_nid, user_id, thread_id) DO UPDATE SET
                     notifications = notifications + 1, highlights = highlights + excluded.highlights
                 """).With("@r", roomNid).With("@t", push.ThreadId).With("@h", highlight).With("@users", users).ExecuteNonQuery();

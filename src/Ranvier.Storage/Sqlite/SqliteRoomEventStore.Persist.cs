@@ -184,9 +184,9 @@ internal sealed partial class SqliteRoomEventStore
         using var r = s.Command("""
             INSERT INTO event_edges (event_nid, kind, target_nid, missing_event_id)
             SELECT @n, @k, e.event_nid, CASE WHEN e.event_nid IS NULL THEN t.value END
-            FROM json_each(@targets) t LEFT JOIN events e ON e.event_id = t.value
+            FROM json_each(CAST(@targets AS TEXT)) t LEFT JOIN events e ON e.event_id = t.value
             RETURNING target_nid
-            """).With("@n", eventNid).With("@k", kind).With("@targets", JsonText.ArrayOf(targets)).ExecuteReader();
+            """).With("@n", eventNid).With("@k", kind).With("@targets", JsonText.Utf8ArrayOf(targets)).ExecuteReader();
         while (r.Read())
         {
             if (!r.IsDBNull(0))
