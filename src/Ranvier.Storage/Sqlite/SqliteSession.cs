@@ -47,6 +47,10 @@ internal sealed class SqliteSession : IDisposable
                 // that fail (a reader that holds an old snapshot for long).
                 session.Execute("PRAGMA wal_autocheckpoint = 100000");
                 session.Execute("PRAGMA cache_size = -16384");
+                // Every write item runs in a savepoint (SqliteWriteQueue), so each page an item changes is first copied to
+                // the sub-journal. In a temporary file (SQLite's default past 64 KB), that was more write calls than the
+                // WAL itself got; in memory the copy is dropped when the item is released (docs/benchmarks.md).
+                session.Execute("PRAGMA temp_store = MEMORY");
             }
             else
             {

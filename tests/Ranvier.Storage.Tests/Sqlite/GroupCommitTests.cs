@@ -78,6 +78,16 @@ public sealed class GroupCommitTests
         (await store.Writes.ExecuteAsync(s => (string)s.Command("PRAGMA journal_mode").ExecuteScalar()!)).ShouldBe("wal");
     }
 
+    [Fact]
+    public async Task The_writer_keeps_its_savepoint_journal_in_memory()
+    {
+        await using var engine = new SqliteStoreEngine();
+        await using var store = await SqliteStore.OpenAsync(engine.Options);
+
+        // 2 is MEMORY; the default (0) puts the sub-journal of each write item's savepoint into a temporary file.
+        (await store.Writes.ExecuteAsync(s => s.Command("PRAGMA temp_store").ScalarInt64())).ShouldBe(2);
+    }
+
     /// <summary>
     /// Holds the writer inside a transaction, starts <paramref name="startWrites"/> (which queue up behind it),
     /// then lets it go. Returns the commit count from before the release and the writes' results.
