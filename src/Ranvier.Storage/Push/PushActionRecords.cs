@@ -7,16 +7,18 @@ public static class PushThreads
 }
 
 /// <summary>
-/// What the push rules of one local user decided for a new event that notifies them, persisted with the event
-/// (<see cref="Rooms.EventToPersist.Push"/>). <paramref name="ActionsJson"/> is the matched rule's actions array.
+/// The local users whose push rules decided the same for a new event that notifies them, persisted with the event
+/// (<see cref="Rooms.EventToPersist.Push"/>) as one row. <paramref name="ActionsJson"/> is the matched rules' actions
+/// array; no user appears in two groups of an event.
 /// </summary>
-public sealed record UserPushAction(string UserId, bool Highlight, string ActionsJson);
+public sealed record PushGroup(bool Highlight, string ActionsJson, IReadOnlyList<string> UserIds);
 
 /// <summary>
 /// The push outcome of a new local event: the thread it belongs to (<see cref="PushThreads.Main"/> or the thread
-/// root's event ID) and the users it notifies. Persisting it also moves the sender's own read position in that thread.
+/// root's event ID) and the users it notifies, grouped by outcome. Persisting it also moves the sender's own read
+/// position in that thread.
 /// </summary>
-public sealed record EventPush(string ThreadId, IReadOnlyList<UserPushAction> Actions);
+public sealed record EventPush(string ThreadId, IReadOnlyList<PushGroup> Groups);
 
 /// <summary>A notification of a user as stored: the event, where it is, and what the rule did.</summary>
 public sealed record PushActionRecord(

@@ -43,17 +43,17 @@ internal sealed class SqlitePushActionStore(SqliteReadPool reads) : IPushActionS
         s.Command("DELETE FROM push_unread WHERE room_nid = @r AND user_id = @u AND thread_id = @t")
             .With("@r", roomNid).With("@u", sender).With("@t", push.ThreadId).ExecuteNonQuery();
 
-        foreach (var group in push.Actions.GroupBy(static a => (a.Highlight, a.ActionsJson)))
+        foreach (var group in push.Groups)
         {
             // One JSON array of the group's users serves both statements: the row keeps them as text split by newlines
             // (built by SQLite from the array), the counters take one upsert per user.
-            var users = JsonText.Utf8ArrayOf([.. group.Select(static a => a.UserId)]);
-            var highlight = group.Key.Highlight ? 1 : 0;
+            var users = JsonText.Utf8ArrayOf(group.UserIds);
+            var highlight = group.Highlight ? 1 : 0;
             s.Command("""
                 INSERT INTO event_push_groups (stream_pos, event_nid, room_nid, thread_id, highlight, actions_json, users)
                 VALUES (@p, @e, @r, @t, @h, @a, char(10) || (SELECT group_concat(value, char(10) ORDER BY key) FROM json_each(CAST(@users AS TEXT))) || char(10))
                 """).With("@p", streamPos).With("@e", eventNid).With("@r", roomNid).With("@t", push.ThreadId)
-                .With("@h", highlight).With("@a", group.Key.ActionsJson).With("@users", users)
+                .With("@h", highlight).With("@a", group.ActionsJson).With("@users", users)
                 .ExecuteNonQuery();
 
             // WHERE true: an upsert's SELECT needs a WHERE so that ON CONFLICT is not read as a join constraint.

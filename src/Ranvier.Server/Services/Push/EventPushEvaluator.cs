@@ -36,18 +36,20 @@ public sealed partial class EventPushEvaluator(
         {
             var audience = await audiences.GetAsync(pdu.RoomId, version, cancellationToken).ConfigureAwait(false);
             var facts = new PushRoomFacts(audience.JoinedCount, audience.PowerLevels.UserLevel(pdu.Sender), audience.PowerLevels.Notifications);
-            var actions = new List<UserPushAction>(audience.LocalMembers.Count);
+            var groups = new List<(RuleOutcome Outcome, List<string> Users)>(2);
             var pushEvent = new PushEvent(pdu.Json);
             foreach (var (userId, displayName) in Recipients(pdu, audience))
             {
                 var evaluator = await rules.GetEvaluatorAsync(userId, cancellationToken).ConfigureAwait(false);
                 if (evaluator.FindMatch(pushEvent, facts, displayName) is { } rule && OutcomeOf(rule) is { Notifies: true } outcome)
                 {
-                    actions.Add(new UserPushAction(userId, outcome.Highlights, outcome.ActionsJson));
+                    UsersOf(groups, outcome, audience.LocalMembers.Count).Add(userId);
                 }
             }
 
-            return new EventPush(await ThreadOfAsync(pdu.Content, cancellationToken).ConfigureAwait(false), actions);
+            return new EventPush(
+                await ThreadOfAsync(pdu.Content, cancellationToken).ConfigureAwait(false),
+                groups.ConvertAll(static g => new PushGroup(g.Outcome.Highlights, g.Outcome.ActionsJson, g.Users)));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -65,6 +67,26 @@ public sealed partial class EventPushEvaluator(
             PushActions.Notifies(r.Actions), PushActions.Highlights(r.Actions), PushAction.ToJsonArray(r.Actions).ToJsonString()));
 
     private static readonly ConditionalWeakTable<PushRule, RuleOutcome> Outcomes = [];
+
+    /// <summary>
+    /// The users of the group with this outcome, a new group if there is none yet. An event has a handful of outcomes at
+    /// most (usually one: everyone's default rule), and equal rules of different users give equal outcomes.
+    /// </summary>
+    private static List<string> UsersOf(List<(RuleOutcome Outcome, List<string> Users)> groups, RuleOutcome outcome, int members)
+    {
+        foreach (var (existing, users) in groups)
+        {
+            if (existing.Highlights == outcome.Highlights && existing.ActionsJson == outcome.ActionsJson)
+            {
+                return users;
+            }
+        }
+
+        // The first group usually holds nearly everyone; later ones (mentions, keywords) a few.
+        var added = new List<string>(groups.Count == 0 ? members : 4);
+        groups.Add((outcome, added));
+        return added;
+    }
 
     private sealed record RuleOutcome(bool Notifies, bool Highlights, string ActionsJson);
 
