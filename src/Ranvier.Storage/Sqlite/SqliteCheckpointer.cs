@@ -14,8 +14,10 @@ namespace Ranvier.Storage.Sqlite;
 /// Under writes that never pause the WAL can only start over when the writer begins a transaction with every frame
 /// already copied, which a checkpoint beside a busy writer never achieves (new commits land while it copies). So past
 /// <see cref="SqliteStoreOptions.WalResetFrames"/> the checkpointer runs passes back to back until one had at most
-/// <see cref="ResetBacklog"/> frames to copy, then asks the writer to copy what came since itself before its next
-/// transaction (<see cref="BeforeWrite"/>): a short pass, after which that transaction writes the WAL from its start.
+/// <see cref="ResetBacklog"/> frames to copy, flushes the database file to disk (<see cref="SqliteFileFlusher"/>) and
+/// catches up again, then asks the writer to copy what came since itself before its next transaction
+/// (<see cref="BeforeWrite"/>): a short pass with few pages to sync, after which that transaction writes the WAL from
+/// its start.
 /// The writer keeps SQLite's automatic checkpoint with a far higher threshold as a safety net.
 /// </para>
 /// </summary>
@@ -40,6 +42,7 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
     private const int MaxCatchUpPasses = 12;
 
     private readonly SqliteSession _session;
+    private readonly SqliteFileFlusher _flusher;
     private readonly int _resetFrames;
     private readonly SemaphoreSlim _written = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -49,8 +52,9 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
     private long _resets;
     private volatile bool _resetWanted;
 
-    public SqliteCheckpointer(string path, SqliteStoreOptions options)
+    public SqliteCheckpointer(string path, SqliteStoreOptions options, SqliteFileFlusher flusher)
     {
+        _flusher = flusher;
         _session = SqliteSession.Open(path, readOnly: false, options);
         _resetFrames = options.WalResetFrames;
         // Never wait: a truncating checkpoint that meets a reader (or the writer) gives up at once and is tried again at
@@ -130,7 +134,9 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
                 await Task.Delay(Interval, _stop.Token).ConfigureAwait(false);
                 if (_written.CurrentCount == 0)
                 {
-                    // Nothing was written for a whole interval: a good moment to empty the WAL.
+                    // Nothing was written for a whole interval: a good moment to empty the WAL. The truncating checkpoint
+                    // holds writes back until it has synced the database file, so that is flushed here first.
+                    _flusher.FlushToDisk();
                     CheckpointNow(truncate: true);
                     _resetWanted = false;
                 }
@@ -144,11 +150,13 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
 
     /// <summary>
     /// A passive checkpoint; past the reset size, more until one had few frames to copy. Each pass copies what the
-    /// writer added during the one before, so passes shorten while copying outpaces writing; after a short one the
-    /// writer's own pass is short too.
+    /// writer added during the one before, so passes shorten while copying outpaces writing. The first time they are
+    /// short, the database file is flushed to disk, and the passes catch up again on what came meanwhile; after the
+    /// next short one the writer's own pass has few frames to copy and few pages to sync.
     /// </summary>
     internal void CheckpointAndCatchUp()
     {
+        var flushed = false;
         var result = CheckpointNow();
         for (var pass = 1; result is { } r && r.LogFrames >= _resetFrames; pass++)
         {
@@ -160,6 +168,17 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
             result = CheckpointNow();
             if (result is { } next && next.LogFrames - r.CheckpointedFrames <= ResetBacklog && next.CheckpointedFrames == next.LogFrames)
             {
+                if (!flushed)
+                {
+                    // SQLite syncs the file only after a pass that found nothing new at its end, which beside a busy
+                    // writer is the writer's own: it would wait for every page copied since the last sync.
+                    flushed = _flusher.FlushToDisk();
+                    if (flushed)
+                    {
+                        continue;
+                    }
+                }
+
                 _resetWanted = true;
                 return;
             }

@@ -29,11 +29,13 @@ public sealed class SqliteStore : IRanvierStore
     private readonly SqliteRecentEvents _recentEvents = new(RecentEventsPerRoom, RecentRooms);
     private readonly SqliteStateCache _stateCache = new();
     private readonly SqliteCheckpointer _checkpointer;
+    private readonly SqliteFileFlusher _flusher;
 
     private SqliteStore(SqliteSession writer, SqliteStoreOptions options)
     {
         _writer = writer;
-        _checkpointer = new SqliteCheckpointer(options.Path, options);
+        _flusher = new SqliteFileFlusher(options.Path);
+        _checkpointer = new SqliteCheckpointer(options.Path, options, _flusher);
         Writes = new SqliteWriteQueue(writer, options.MaxBatchSize, _checkpointer.Written, _checkpointer.BeforeWrite);
         _readers = new SqliteReadPool(options.Path, options);
         var sessions = new SqliteSessionCache();
@@ -108,6 +110,9 @@ public sealed class SqliteStore : IRanvierStore
     /// <summary>The checkpointer beside the writer (for tests).</summary>
     internal SqliteCheckpointer Checkpointer => _checkpointer;
 
+    /// <summary>The database file's flusher beside the writer (for tests).</summary>
+    internal SqliteFileFlusher Flusher => _flusher;
+
     /// <summary>Bytes of page cache held by the writer and the idle readers (for tests of <see cref="ReleaseMemoryAsync"/>).</summary>
     internal async Task<long> CacheBytesAsync() =>
         await Writes.ExecuteAsync(s => s.CacheBytes).ConfigureAwait(false) + _readers.IdleCacheBytes;
@@ -175,5 +180,7 @@ public sealed class SqliteStore : IRanvierStore
         await _checkpointer.DisposeAsync().ConfigureAwait(false);
         _readers.Dispose();
         _writer.Dispose();
+        // Last: closing it earlier would drop the locks SQLite holds on the file (SqliteFileFlusher).
+        _flusher.Dispose();
     }
 }
