@@ -53,7 +53,7 @@ public sealed class LinearRoom(IRoomEventStore store, string roomId)
         var eventId = $"${roomId[1..]}/{_eventIds.Count + 1}";
         var prev = LastEventId;
         var pdu = BuildPdu(roomId, eventId, type, stateKey, prev is null ? [] : [prev], _eventIds.Count == 0 ? [] : [_eventIds[0]], _eventIds.Count + 1);
-        var request = new EventToPersist(pdu, pdu.Json.ToJsonString(), RoomVersions.V10, EventStatus.Accepted,
+        var request = new EventToPersist(pdu, System.Text.Encoding.UTF8.GetBytes(pdu.Json.ToJsonString()), RoomVersions.V10, EventStatus.Accepted,
             prev is null ? StateInput.Empty : StateInput.After(prev));
         var persisted = await store.PersistEventAsync(request, cancellationToken).ConfigureAwait(false);
         _eventIds.Add(eventId);

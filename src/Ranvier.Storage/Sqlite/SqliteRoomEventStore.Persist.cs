@@ -142,7 +142,7 @@ internal sealed partial class SqliteRoomEventStore
                 .With("@id", pdu.EventId).With("@r", roomNid).With("@t", pdu.Type).With("@k", pdu.StateKey).With("@m", MembershipOf(pdu))
                 .With("@s", pdu.Sender).With("@d", pdu.Depth).With("@ts", pdu.OriginServerTs).With("@st", (int)request.Status)
                 .With("@p", streamPos).With("@g", stateBefore).ScalarInt64();
-            s.Command("INSERT INTO event_json (event_nid, json) VALUES (@n, @j)").With("@n", nid).With("@j", request.CanonicalJson).ExecuteNonQuery();
+            s.Command("INSERT INTO event_json (event_nid, json) VALUES (@n, CAST(@j AS TEXT))").With("@n", nid).With("@j", request.CanonicalJson).ExecuteNonQuery();
             return nid;
         }
         catch (SqliteException e) when (SqliteErrors.IsUniqueViolation(e))

@@ -264,5 +264,6 @@ internal sealed partial class SqliteRoomEventStore(SqliteWriteQueue writes, Sqli
         OriginServerTs: r.GetInt64(7),
         Status: (EventStatus)r.GetInt32(8),
         StreamPosition: r.GetInt64OrNull(9),
-        Json: r.GetString(10));
+        // The text's bytes as stored: UTF-8, read without a string in between.
+        Json: r.GetFieldValue<byte[]>(10));
 }

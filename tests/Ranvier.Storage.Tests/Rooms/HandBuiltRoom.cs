@@ -32,7 +32,7 @@ internal sealed class HandBuiltRoom(IRoomEventStore store, string roomId)
         }
 
         var pdu = Pdu.Parse(json, RoomVersions.V10, eventId);
-        var request = new EventToPersist(pdu, json.ToJsonString(), RoomVersions.V10, EventStatus.Accepted,
+        var request = new EventToPersist(pdu, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), RoomVersions.V10, EventStatus.Accepted,
             _last is null ? StateInput.Empty : StateInput.After(_last), Transaction: transaction);
         try
         {

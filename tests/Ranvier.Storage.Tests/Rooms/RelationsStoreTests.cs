@@ -43,7 +43,7 @@ public sealed class RelationsStoreTests : StoreTestBase
 
             var pdu = Pdu.Parse(json, RoomVersions.V10, eventId);
             StateInput stateBefore = _ids.Count == 0 ? StateInput.Empty : StateInput.After(_ids[^1]);
-            await store.PersistEventAsync(new EventToPersist(pdu, json.ToJsonString(), RoomVersions.V10, status, status == EventStatus.Rejected ? null : stateBefore));
+            await store.PersistEventAsync(new EventToPersist(pdu, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), RoomVersions.V10, status, status == EventStatus.Rejected ? null : stateBefore));
             if (status == EventStatus.Accepted)
             {
                 _ids.Add(eventId);

@@ -184,7 +184,7 @@ public sealed class RoomDirectoryStoreTests : StoreTestBase
                     ["auth_events"] = new JsonArray(),
                 };
                 var pdu = Pdu.Parse(json, RoomVersions.V10, eventId);
-                await store.Rooms.PersistEventAsync(new EventToPersist(pdu, json.ToJsonString(), RoomVersions.V10, EventStatus.Accepted,
+                await store.Rooms.PersistEventAsync(new EventToPersist(pdu, System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()), RoomVersions.V10, EventStatus.Accepted,
                     prev is null ? StateInput.Empty : StateInput.After(prev)));
                 prev = eventId;
             }

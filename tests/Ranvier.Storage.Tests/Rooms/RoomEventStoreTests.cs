@@ -50,7 +50,7 @@ public sealed class RoomEventStoreTests : StoreTestBase
         stored.Depth.ShouldBe(2);
         stored.Status.ShouldBe(EventStatus.Accepted);
         stored.StreamPosition.ShouldBe(2);
-        stored.Json.ShouldContain("\"state_key\":\"@alice:test\"");
+        System.Text.Encoding.UTF8.GetString(stored.Json.Span).ShouldContain("\"state_key\":\"@alice:test\"");
         (await store.Rooms.GetEventAsync("$unknown")).ShouldBeNull();
 
         (await store.Rooms.GetEventsAsync([p3.EventNid, -1, p1.EventNid])).Select(e => e.EventId).ShouldBe([message, create]);

@@ -12,7 +12,7 @@ internal static class RoomEvents
         LinearRoom.BuildPdu(roomId, eventId, type, stateKey, prevEvents, [], depth);
 
     public static EventToPersist Request(Pdu pdu, EventStatus status, StateInput? stateBefore, StateInput? currentStateAfter = null, bool backfilled = false) =>
-        new(pdu, pdu.Json.ToJsonString(), RoomVersions.V10, status, stateBefore, backfilled, currentStateAfter);
+        new(pdu, System.Text.Encoding.UTF8.GetBytes(pdu.Json.ToJsonString()), RoomVersions.V10, status, stateBefore, backfilled, currentStateAfter);
 
     public static EventToPersist Accepted(Pdu pdu, StateInput stateBefore, StateInput? currentStateAfter = null) =>
         Request(pdu, EventStatus.Accepted, stateBefore, currentStateAfter);

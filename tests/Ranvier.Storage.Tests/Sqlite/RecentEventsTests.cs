@@ -182,5 +182,5 @@ public sealed class RecentEventsTests
     }
 
     private static StoredEvent Event(string roomId, long position) => new(
-        position, $"$e{position}", roomId, "m.room.message", null, "@u:test", position, 0, EventStatus.Accepted, position, "{}");
+        position, $"$e{position}", roomId, "m.room.message", null, "@u:test", position, 0, EventStatus.Accepted, position, "{}"u8.ToArray());
 }

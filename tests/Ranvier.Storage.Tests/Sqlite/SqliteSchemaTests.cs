@@ -30,6 +30,21 @@ public sealed class SqliteSchemaTests
     }
 
     [Fact]
+    public async Task Event_JSON_given_as_UTF_8_bytes_is_stored_as_text_that_SQL_JSON_functions_read()
+    {
+        await using var engine = new SqliteStoreEngine();
+        await using var store = await engine.OpenSqliteAsync();
+        var room = new LinearRoom(store.Rooms, RoomId);
+        var (create, _) = await room.SendAsync("m.room.create", "");
+
+        using var db = engine.OpenRaw();
+        db.Scalar("SELECT typeof(json) FROM event_json").ShouldBe("text");
+        db.Scalar("SELECT json_extract(json, '$.type') FROM event_json").ShouldBe("m.room.create");
+        var stored = (await store.Rooms.GetEventAsync(create)).ShouldNotBeNull();
+        System.Text.Json.JsonDocument.Parse(stored.Json).RootElement.GetProperty("type").GetString().ShouldBe("m.room.create");
+    }
+
+    [Fact]
     public async Task Edges_are_indexed_only_where_they_wait_for_a_missing_event()
     {
         // Version 23 dropped the two edge indexes no query reads: each new event wrote to both.

@@ -107,7 +107,7 @@ public sealed class PushNotificationBuilder(IRoomEventStore rooms)
 
     private async Task AddEventFieldsAsync(JsonObject notification, StoredEvent stored, string userId, JsonObject tweaks, CancellationToken cancellationToken)
     {
-        var pdu = JsonNode.Parse(stored.Json) as JsonObject ?? [];
+        var pdu = JsonNode.Parse(stored.Json.Span) as JsonObject ?? [];
         var senderMember = new StateKey("m.room.member", stored.Sender);
         var state = await rooms.GetCurrentStateEventsAsync(stored.RoomId, [RoomName, CanonicalAlias, senderMember], cancellationToken);
         notification["type"] = stored.Type;
@@ -141,7 +141,7 @@ public sealed class PushNotificationBuilder(IRoomEventStore rooms)
 
     private static string? ContentString(IReadOnlyDictionary<StateKey, StoredEvent> state, StateKey key, string field) =>
         state.TryGetValue(key, out var stateEvent)
-        && JsonNode.Parse(stateEvent.Json) is JsonObject pdu
+        && JsonNode.Parse(stateEvent.Json.Span) is JsonObject pdu
         && pdu["content"]?[field] is JsonValue value
         && value.GetValueKind() == JsonValueKind.String
             ? value.GetValue<string>()

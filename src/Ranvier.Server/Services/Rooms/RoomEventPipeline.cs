@@ -179,7 +179,7 @@ public sealed partial class RoomEventPipeline(
     {
         var pushOutcome = await push.EvaluateAsync(pdu, version, CancellationToken.None).ConfigureAwait(false);
         var request = new EventToPersist(
-            pdu, CanonicalJson.SerializeToString(pdu.Json), version, EventStatus.Accepted, stateBefore, Transaction: transaction, Push: pushOutcome,
+            pdu, CanonicalJson.Serialize(pdu.Json), version, EventStatus.Accepted, stateBefore, Transaction: transaction, Push: pushOutcome,
             BuiltHere: true);
         var persisted = await Store.PersistEventAsync(request, CancellationToken.None).ConfigureAwait(false);
         if (RoomPushAudiences.Changes(pdu))

@@ -37,7 +37,7 @@ public sealed class RoomEventReader(IRoomEventStore store, IRoomRelationsStore r
     public static Pdu ToPdu(StoredEvent stored, RoomVersion version)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        var json = JsonNode.Parse(stored.Json) as JsonObject ?? throw new InvalidOperationException($"Stored event {stored.EventId} is not an object.");
+        var json = JsonNode.Parse(stored.Json.Span) as JsonObject ?? throw new InvalidOperationException($"Stored event {stored.EventId} is not an object.");
         return Pdu.Parse(json, version, stored.EventId);
     }
 

@@ -37,7 +37,7 @@ public sealed class StrippedState(IRoomEventStore store)
 
     private static JsonObject Strip(StoredEvent stored)
     {
-        var json = JsonNode.Parse(stored.Json)!.AsObject();
+        var json = JsonNode.Parse(stored.Json.Span)!.AsObject();
         return new JsonObject
         {
             ["type"] = stored.Type,
